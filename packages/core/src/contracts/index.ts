@@ -1,0 +1,5 @@
+export * from './evaluator.js';
+export * from './optimizer.js';
+export * from './performance-model.js';
+export * from './store.js';
+export * from './mapper.js';

@@ -1,0 +1,101 @@
+/**
+ * A DNN layer as Timeloop's 7-dimensional convolution nest.
+ *
+ * Dimension letters follow Timeloop: R/S filter width/height, P/Q output width/height,
+ * C input channels, K output channels, N batch. A matmul is R=S=Q=1 (P rows, C inner, K cols).
+ */
+export const DIMS = ['R', 'S', 'P', 'Q', 'C', 'K', 'N'] as const;
+export type Dim = (typeof DIMS)[number];
+/** Index of each dimension in {@link DIMS}; used for dense per-dimension arrays. */
+export const DIM_INDEX: Readonly<Record<Dim, number>> = { R: 0, S: 1, P: 2, Q: 3, C: 4, K: 5, N: 6 };
+
+export const TENSORS = ['W', 'I', 'O'] as const;
+/** W = Weights(C,K,R,S), I = Inputs(N,C,H,W), O = Outputs(N,K,P,Q). */
+export type Tensor = (typeof TENSORS)[number];
+
+/** Which dimensions index each tensor (the others are "irrelevant" and give reuse). */
+export const TENSOR_DIMS: Readonly<Record<Tensor, readonly Dim[]>> = {
+  W: ['R', 'S', 'C', 'K'],
+  I: ['R', 'S', 'P', 'Q', 'C', 'N'],
+  O: ['P', 'Q', 'K', 'N'],
+};
+
+export interface Layer {
+  readonly R: number;
+  readonly S: number;
+  readonly P: number;
+  readonly Q: number;
+  readonly C: number;
+  readonly K: number;
+  readonly N: number;
+  readonly Wstride: number;
+  readonly Hstride: number;
+  readonly Wdilation: number;
+  readonly Hdilation: number;
+}
+
+/** Builds a layer, defaulting strides and dilations to 1 and checking every field is a positive integer. */
+export function makeLayer(dims: Partial<Layer> & Pick<Layer, Dim>): Layer {
+  const layer: Layer = {
+    R: dims.R, S: dims.S, P: dims.P, Q: dims.Q, C: dims.C, K: dims.K, N: dims.N,
+    Wstride: dims.Wstride ?? 1, Hstride: dims.Hstride ?? 1,
+    Wdilation: dims.Wdilation ?? 1, Hdilation: dims.Hdilation ?? 1,
+  };
+  for (const [key, value] of Object.entries(layer)) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new RangeError(`layer field ${key} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  return layer;
+}
+
+/** Multiply-accumulate operations of one instance of the layer. */
+export function layerMacs(layer: Layer): number {
+  return layer.R * layer.S * layer.P * layer.Q * layer.C * layer.K * layer.N;
+}
+
+/** Input width touched by P output columns and R filter columns: (P−1)·Wstride + (R−1)·Wdilation + 1. */
+export function inputWidth(layer: Layer, p = layer.P, r = layer.R): number {
+  return (p - 1) * layer.Wstride + (r - 1) * layer.Wdilation + 1;
+}
+
+/** Input height touched by Q output rows and S filter rows. */
+export function inputHeight(layer: Layer, q = layer.Q, s = layer.S): number {
+  return (q - 1) * layer.Hstride + (s - 1) * layer.Hdilation + 1;
+}
+
+/** Words in each whole tensor of the layer. */
+export function tensorSizes(layer: Layer): Record<Tensor, number> {
+  return {
+    W: layer.C * layer.K * layer.R * layer.S,
+    I: layer.N * layer.C * inputWidth(layer) * inputHeight(layer),
+    O: layer.N * layer.K * layer.P * layer.Q,
+  };
+}
+
+/**
+ * DOSA's layer key, `R_S_P_Q_C_K_N_Wstride_Hstride_Wdilation_Hdilation`, as used in the
+ * `layer_count.yaml` files of its workloads.
+ */
+export function layerKey(layer: Layer): string {
+  return [layer.R, layer.S, layer.P, layer.Q, layer.C, layer.K, layer.N,
+    layer.Wstride, layer.Hstride, layer.Wdilation, layer.Hdilation].join('_');
+}
+
+/** Inverse of {@link layerKey}. */
+export function layerFromKey(key: string): Layer {
+  const parts = key.split('_').map(Number);
+  if (parts.length !== 11 || parts.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new RangeError(`layer key "${key}" must be 11 positive integers R_S_P_Q_C_K_N_Wstride_Hstride_Wdilation_Hdilation`);
+  }
+  const [R, S, P, Q, C, K, N, Wstride, Hstride, Wdilation, Hdilation] = parts;
+  return makeLayer({ R, S, P, Q, C, K, N, Wstride, Hstride, Wdilation, Hdilation });
+}
+
+/** Short human description, e.g. `conv 7x7/2 3→64 @112x112`. */
+export function describeLayer(layer: Layer): string {
+  const isMatmul = layer.R === 1 && layer.S === 1 && layer.Q === 1;
+  if (isMatmul) return `matmul ${layer.N * layer.P}x${layer.C}x${layer.K}`;
+  const stride = layer.Wstride === layer.Hstride ? `${layer.Wstride}` : `${layer.Wstride}x${layer.Hstride}`;
+  return `conv ${layer.R}x${layer.S}/${stride} ${layer.C}→${layer.K} @${layer.P}x${layer.Q}${layer.N > 1 ? ` N${layer.N}` : ''}`;
+}
