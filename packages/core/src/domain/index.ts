@@ -5,3 +5,7 @@ export * from './mapping.js';
 export * from './workload.js';
 export * from './evaluation.js';
 export * from './design-point.js';
+export * from './random.js';
+export * from './workload-hash.js';
+export * from './dosa-csv.js';
+export * from './mapping-validity.js';
