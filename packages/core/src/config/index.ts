@@ -1,1 +1,3 @@
-export {};
+export * from './config-error.js';
+export * from './run-config-schema.js';
+export * from './parse-run-config.js';

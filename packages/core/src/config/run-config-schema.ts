@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { HARDWARE_RANGES, type HardwareConfig } from '../domain/hardware.js';
+import { hinted } from './config-hints.js';
+
+/**
+ * The YAML run config of `polaris run`, validated with zod. Every field but `workload` has a
+ * default, so the smallest config is one line (`workload: resnet50`). Relative paths are
+ * resolved against the config file's folder by {@link parseRunConfig}, not here.
+ *
+ * ```yaml
+ * name: resnet50-quickstart
+ * seed: 1
+ * workload: resnet50            # built-in name, or a Timeloop problem YAML file / folder
+ * fidelity: analytical          # id of the evaluator plugin that scores points
+ * optimizer: {id: random, options: {}}   # or just `optimizer: random`
+ * budget: {trials: 200, batch: 8}        # optional `minutes` caps wall time
+ * space: {peDim: [2, 128], spKB: [1, 2048], accKB: [1, 2048]}  # narrows the template
+ * energy: timeloop              # timeloop | dosa | path to a YAML energy table
+ * plugins: []                   # extra plugin modules: paths (./x.js) or package names
+ * store: polaris-runs/runs.sqlite        # or :memory:
+ * output: polaris-runs/{name}-{seed}.json
+ * concurrency: {analytical: 2, rtl: 2}   # per fidelity; unset → evaluator's maxConcurrency
+ * ```
+ */
+
+const PLUGIN_ID = /^[a-z0-9][a-z0-9._-]*$/i;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Placeholders {@link expandOutputPath} fills in the `output` template. */
+export const OUTPUT_PLACEHOLDERS = ['name', 'seed', 'workload', 'optimizer', 'fidelity'] as const;
+
+const positiveInt = (allowed = 'integer ≥ 1') =>
+  hinted(z.int().min(1), { expected: 'a positive integer', allowed });
+const nonEmpty = (expected: string, allowed: string) => hinted(z.string().min(1), { expected, allowed });
+
+/** Energy tables built in; anything else is a path to a user table. */
+export const BUILTIN_ENERGY_TABLES = ['timeloop', 'dosa'] as const;
+
+/** One hardware parameter's range in `space`: `[min, max]`, or a single number to fix it. */
+function rangeSchema(key: keyof HardwareConfig) {
+  const t = HARDWARE_RANGES[key];
+  const allowed = `[min, max] (or one number) within ${t.min}..${t.max}${t.powerOfTwo ? ', powers of two' : ''}`;
+  const bound = hinted(z.number().positive(), { expected: 'a positive number', allowed });
+  const tuple = hinted(z.tuple([bound, bound]), { expected: 'a [min, max] pair or a single number', allowed });
+  return z.preprocess((v) => (typeof v === 'number' ? [v, v] : v), tuple).superRefine(([min, max], ctx) => {
+    const problems: string[] = [];
+    if (min > max) problems.push(`min ${min} is greater than max ${max}`);
+    if (min < t.min || max > t.max) problems.push(`[${min}, ${max}] leaves the template's range ${t.min}..${t.max}`);
+    if (t.powerOfTwo && min <= max && 2 ** Math.floor(Math.log2(max)) < min) {
+      problems.push(`[${min}, ${max}] contains no power of two`);
+    }
+    if (problems.length > 0) ctx.addIssue({ code: 'custom', message: `${problems.join(', ')}; allowed: ${allowed}` });
+  });
+}
+
+const optimizerObject = hinted(
+  z.strictObject({
+    id: hinted(z.string().regex(PLUGIN_ID), { expected: 'an optimizer plugin id', allowed: 'e.g. random, genetic, bayesian, gradient, polaris' }),
+    options: hinted(z.record(z.string(), z.unknown()), { expected: 'a mapping of options', allowed: 'any mapping; passed to the optimizer as is' }).default({}),
+  }),
+  { expected: 'an optimizer id or {id, options}', allowed: 'a plugin id, or a mapping with id and options' },
+);
+
+const outputTemplate = hinted(
+  z.string().min(1).superRefine((text, ctx) => {
+    for (const match of text.matchAll(/\{([^}]*)\}/g)) {
+      if (!(OUTPUT_PLACEHOLDERS as readonly string[]).includes(match[1])) {
+        ctx.addIssue({ code: 'custom', message: `unknown placeholder {${match[1]}} in "${text}"; allowed: ${OUTPUT_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` });
+      }
+    }
+  }),
+  { expected: 'a file path template', allowed: `a path; may use ${OUTPUT_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` },
+);
+
+/** Zod schema of the run config (input: the parsed YAML; output: {@link RunConfig} before path resolution). */
+export const runConfigSchema = hinted(
+  z.strictObject({
+    name: hinted(z.string().regex(NAME), { expected: 'a run name', allowed: 'letters, digits, . _ - (no spaces or slashes)' }).default('run'),
+    seed: hinted(z.int().min(0).max(Number.MAX_SAFE_INTEGER), { expected: 'a non-negative integer', allowed: 'integer ≥ 0' }).default(1),
+    workload: nonEmpty('a workload', 'a built-in name (resnet50, bert, unet, retinanet) or a path to a Timeloop problem YAML file or folder'),
+    fidelity: hinted(z.string().regex(PLUGIN_ID), { expected: 'an evaluator plugin id', allowed: 'e.g. analytical, starlight, rtl, or a plugin of yours' }).default('analytical'),
+    optimizer: z.preprocess((v) => (typeof v === 'string' ? { id: v } : v), optimizerObject).default({ id: 'random', options: {} }),
+    budget: hinted(
+      z.strictObject({
+        trials: positiveInt().default(200),
+        batch: positiveInt().default(8),
+        minutes: hinted(z.number().positive(), { expected: 'a positive number of minutes', allowed: 'number > 0 (wall-clock limit)' }).optional(),
+      }),
+      { expected: 'a mapping', allowed: 'keys trials, batch, minutes' },
+    ).default({ trials: 200, batch: 8 }),
+    space: hinted(
+      z.strictObject({ peDim: rangeSchema('peDim').optional(), spKB: rangeSchema('spKB').optional(), accKB: rangeSchema('accKB').optional() }),
+      { expected: 'a mapping of ranges', allowed: 'keys peDim, spKB, accKB, each [min, max]' },
+    ).default({}),
+    energy: nonEmpty('an energy table', `${BUILTIN_ENERGY_TABLES.join(' | ')} | path to a YAML energy table`).default('timeloop'),
+    plugins: hinted(z.array(nonEmpty('a plugin module', 'a path (./my-plugin.js) or a package name')), {
+      expected: 'a list of plugin modules', allowed: 'a list of paths or package names',
+    }).default([]),
+    store: nonEmpty('a store path', 'a path to a SQLite file, or :memory:').default('polaris-runs/runs.sqlite'),
+    output: outputTemplate.default('polaris-runs/{name}-{seed}.json'),
+    concurrency: hinted(z.record(z.string().regex(PLUGIN_ID), positiveInt('integer ≥ 1 (parallel evaluations)')), {
+      expected: 'a mapping fidelity → parallel evaluations', allowed: 'e.g. {analytical: 4, rtl: 2}',
+    }).default({}),
+  }),
+  { expected: 'a mapping of settings', allowed: 'a YAML mapping with at least `workload:`' },
+);
+
+/**
+ * A validated run config. After {@link parseRunConfig}: `workload` is an absolute path when it
+ * named a file or folder (anything else is a built-in name); `energy`, `store`, `output` and
+ * path-like `plugins` entries are absolute; `space` ranges are `[min, max]` pairs.
+ */
+export type RunConfig = z.output<typeof runConfigSchema>;
+/** What a user may write: the input side of the schema (defaults make most keys optional). */
+export type RunConfigInput = z.input<typeof runConfigSchema>;
