@@ -1,0 +1,93 @@
+import type { Container } from 'inversify';
+import type { z } from 'zod';
+import type { Evaluator } from '../contracts/evaluator.js';
+import type { Mapper } from '../contracts/mapper.js';
+import type { Optimizer } from '../contracts/optimizer.js';
+import type { PerformanceModel } from '../contracts/performance-model.js';
+import type { Workload } from '../domain/workload.js';
+import type { PluginKind } from './plugin-manifest.js';
+
+/**
+ * What a factory gets when the CLI (through the {@link PluginRegistry}) creates a component.
+ *
+ * The container is the registry's: it holds every loaded plugin module plus whatever the
+ * host bound before creating components — by convention the {@link Store} (token `Store`)
+ * and, for optimizers, the chosen {@link Mapper} (token `Mapper`). Resolve them lazily with
+ * `context.container.get<Mapper>(Mapper)`; check `container.isBound(...)` first when optional.
+ */
+export interface PluginContext<Options = Readonly<Record<string, unknown>>> {
+  /** The factory id that was asked for (one of the manifest's `provides`). */
+  readonly id: string;
+  /** The config section's options, already parsed by the factory's `optionsSchema` if it has one. */
+  readonly options: Options;
+  /** Seed for all randomness of the component (deterministic runs). */
+  readonly seed: number;
+  readonly container: Container;
+  /** The workload of the run, when the host knows it (optimizers need its layers). */
+  readonly workload?: Workload;
+}
+
+/**
+ * A named recipe for one component. Plugin modules bind these — never the components
+ * themselves — so nothing is constructed until a config asks for it.
+ */
+export interface ComponentFactory<T, Options = Readonly<Record<string, unknown>>> {
+  /** Id the config uses (`evaluator: analytical`); must be listed in the manifest's `provides`. */
+  readonly id: string;
+  readonly description?: string;
+  /**
+   * Validates and defaults the config options before `create`; errors are reported with the
+   * factory id. Without it, options are passed through as given.
+   */
+  readonly optionsSchema?: z.ZodType<Options>;
+  /** Builds a fresh component. May be async (e.g. loading model weights). */
+  create(context: PluginContext<Options>): T | Promise<T>;
+}
+
+/** Creates {@link Evaluator}s. Bound by plugins of kind `evaluator`. */
+export interface EvaluatorFactory<Options = Readonly<Record<string, unknown>>> extends ComponentFactory<Evaluator, Options> {}
+/** DI token under which plugin modules bind their {@link EvaluatorFactory} values (multi-binding). */
+export const EvaluatorFactory = Symbol.for('polaris.EvaluatorFactory');
+
+/** Creates {@link Optimizer}s. Bound by plugins of kind `optimizer`. */
+export interface OptimizerFactory<Options = Readonly<Record<string, unknown>>> extends ComponentFactory<Optimizer, Options> {}
+/** DI token under which plugin modules bind their {@link OptimizerFactory} values. */
+export const OptimizerFactory = Symbol.for('polaris.OptimizerFactory');
+
+/** Creates {@link Mapper}s. Bound by plugins of kind `mapper`. */
+export interface MapperFactory<Options = Readonly<Record<string, unknown>>> extends ComponentFactory<Mapper, Options> {}
+/** DI token under which plugin modules bind their {@link MapperFactory} values. */
+export const MapperFactory = Symbol.for('polaris.MapperFactory');
+
+/** Creates {@link PerformanceModel}s. Bound by plugins of kind `model`. */
+export interface PerformanceModelFactory<Options = Readonly<Record<string, unknown>>> extends ComponentFactory<PerformanceModel, Options> {}
+/** DI token under which plugin modules bind their {@link PerformanceModelFactory} values. */
+export const PerformanceModelFactory = Symbol.for('polaris.PerformanceModelFactory');
+
+/** Options type of a factory that declares no `optionsSchema`. */
+export type DefaultOptions = Readonly<Record<string, unknown>>;
+
+/** The component type each plugin kind produces. */
+export interface ComponentOfKind {
+  evaluator: Evaluator;
+  optimizer: Optimizer;
+  mapper: Mapper;
+  model: PerformanceModel;
+}
+
+/** The factory token of each plugin kind. */
+export const FACTORY_TOKENS: Readonly<Record<PluginKind, symbol>> = {
+  evaluator: EvaluatorFactory,
+  optimizer: OptimizerFactory,
+  mapper: MapperFactory,
+  model: PerformanceModelFactory,
+};
+
+/**
+ * Identity helpers that let TypeScript infer `Options` from `optionsSchema`, e.g.
+ * `bind(EvaluatorFactory).toConstantValue(defineEvaluator({ id, optionsSchema, create }))`.
+ */
+export const defineEvaluator = <O = DefaultOptions>(factory: EvaluatorFactory<O>): EvaluatorFactory<O> => factory;
+export const defineOptimizer = <O = DefaultOptions>(factory: OptimizerFactory<O>): OptimizerFactory<O> => factory;
+export const defineMapper = <O = DefaultOptions>(factory: MapperFactory<O>): MapperFactory<O> => factory;
+export const definePerformanceModel = <O = DefaultOptions>(factory: PerformanceModelFactory<O>): PerformanceModelFactory<O> => factory;
