@@ -1,1 +1,6 @@
-export {};
+export * from './store-error.js';
+export * from './store-codec.js';
+export * from './sqlite-store.js';
+export * from './memory-store.js';
+// The reusable contract suite (describeStoreContract in ./store-contract.ts) imports vitest;
+// it is exported from the `@polaris/core/testing` entry, never from here.

@@ -1,0 +1,68 @@
+import { canonicalDesignPoint, type DesignPoint } from '../domain/design-point.js';
+import type { Evaluation } from '../domain/evaluation.js';
+import type { HardwareConfig } from '../domain/hardware.js';
+import { parseMapping } from '../domain/mapping.js';
+import type { EvaluationKey, RunRecord, Store, TrialRecord } from '../contracts/store.js';
+import { StoreError } from './store-error.js';
+
+/**
+ * JSON forms of what the stores keep. A design point is `{"hardware":{…},"mappings":["L3[WIO] …", …]}`
+ * — mappings in the DOSA/Timeloop text form, small and greppable; an evaluation is its
+ * plain JSON without whitespace (per-layer results and access counts included).
+ */
+export function encodePoint(point: DesignPoint): string {
+  return canonicalDesignPoint(point);
+}
+
+/** Inverse of {@link encodePoint}. */
+export function decodePoint(text: string): DesignPoint {
+  const raw = JSON.parse(text) as { hardware: HardwareConfig; mappings: string[] };
+  return { hardware: raw.hardware, mappings: raw.mappings.map(parseMapping) };
+}
+
+export function encodeEvaluation(evaluation: Evaluation): string {
+  return JSON.stringify(evaluation);
+}
+
+export function decodeEvaluation(text: string): Evaluation {
+  return JSON.parse(text) as Evaluation;
+}
+
+/** An evaluation as kept in a store, with its key and the point it scored. */
+export interface EvaluationRecord {
+  readonly key: EvaluationKey;
+  readonly point: DesignPoint;
+  readonly evaluation: Evaluation;
+}
+
+/** Which evaluations {@link QueryableStore.evaluations} returns; absent fields match anything. */
+export type EvaluationFilter = Partial<EvaluationKey>;
+
+/**
+ * The stores of this package offer more than the {@link Store} contract: listing runs and
+ * reading evaluations back in bulk (training sets for performance models, reports).
+ */
+export interface QueryableStore extends Store {
+  /** Every run, oldest first. */
+  listRuns(): RunRecord[];
+  /** Stored evaluations matching `filter`, in insertion order. */
+  evaluations(filter?: EvaluationFilter): EvaluationRecord[];
+}
+
+/** Checks that an evaluation agrees with the key it is stored under. */
+export function checkEvaluationKey(key: EvaluationKey, evaluation: Evaluation): void {
+  if (key.fidelity !== evaluation.fidelity || key.evaluatorVersion !== evaluation.evaluatorVersion) {
+    throw new StoreError(`evaluation of point ${key.pointHash} is ${evaluation.fidelity} ${evaluation.evaluator}@${evaluation.evaluatorVersion} `
+      + `but its key says ${key.fidelity} @${key.evaluatorVersion}; pass the key of the evaluator that produced it`);
+  }
+}
+
+/** Checks a trial before appending: exactly one of evaluation / error. */
+export function checkTrial(trial: TrialRecord): void {
+  if (!Number.isInteger(trial.index) || trial.index < 0) {
+    throw new StoreError(`trial index ${trial.index} of run ${trial.runId} must be an integer ≥ 0`);
+  }
+  if ((trial.evaluation === undefined) === (trial.error === undefined)) {
+    throw new StoreError(`trial ${trial.index} of run ${trial.runId} must have either an evaluation or an error, not ${trial.evaluation ? 'both' : 'neither'}`);
+  }
+}
