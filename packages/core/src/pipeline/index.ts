@@ -1,1 +1,3 @@
-export {};
+export * from './search-event.js';
+export * from './search-events.js';
+export * from './run-search.js';

@@ -1,0 +1,310 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { concatMap, from, Observable, timer, map, of, throwError, EMPTY } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { Evaluator } from '../contracts/evaluator.js';
+import type { Optimizer, Trial } from '../contracts/optimizer.js';
+import type { Store } from '../contracts/store.js';
+import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
+import type { EvaluationResult } from '../domain/evaluation.js';
+import type { Workload } from '../domain/workload.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { describeEvaluatorContract, describeOptimizerContract } from '../testing/index.js';
+import { macsPerPeEvaluation } from '../testing/macs-per-pe-evaluation.js';
+import { randomInt, seededRandom } from '../testing/seeded-random.js';
+import { flatDesignPoint, tinyWorkload } from '../testing/tiny-workload.js';
+import { runSearch } from './run-search.js';
+import type { SearchEvent, SearchOptions } from './search-event.js';
+import { searchEvents } from './search-events.js';
+
+const workload = tinyWorkload();
+
+/**
+ * A seeded optimizer whose proposals depend on what it was told, in order (a running digest
+ * of told hashes and outcomes): a wrong tell order would change its later asks. Every fourth
+ * proposal repeats the best point told so far, to exercise caching within a run.
+ */
+class DigestOptimizer implements Optimizer {
+  readonly id = 'digest';
+  readonly told: string[] = [];
+  asks = 0;
+  private digest = 0;
+  private pending = 0;
+  private best?: { point: DesignPoint; edp: number };
+
+  constructor(private readonly seed: number, private readonly w: Workload = workload) {}
+
+  ask(n: number): DesignPoint[] {
+    this.asks += 1;
+    const points: DesignPoint[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = this.told.length + this.pending + k;
+      if (this.best && i % 4 === 3) { points.push(this.best.point); continue; }
+      const random = seededRandom(this.seed, i, this.digest);
+      points.push(flatDesignPoint({
+        peDim: 2 ** randomInt(random, 1, 7), spKB: 2 ** randomInt(random, 0, 11), accKB: 2 ** randomInt(random, 0, 11),
+      }, this.w));
+    }
+    this.pending += points.length;
+    return points;
+  }
+
+  tell(trials: readonly Trial[]): void {
+    for (const { point, result } of trials) {
+      this.told.push(result.pointHash);
+      this.digest = (Math.imul(this.digest ^ parseInt(result.pointHash.slice(0, 8), 16), 0x01000193) + (result.ok ? 1 : 7)) >>> 0;
+      if (result.ok && (!this.best || result.evaluation.edp < this.best.edp)) this.best = { point, edp: result.evaluation.edp };
+    }
+    this.pending = Math.max(0, this.pending - trials.length);
+  }
+}
+
+/**
+ * A real toy evaluator (MACs/peDim² cycles) whose per-point delay comes from `delayOf`, so
+ * completion order can differ from ask order. peDim 2 fails (recoverable). Counts computations,
+ * subscriptions in flight and cancellations.
+ */
+class ToyEvaluator implements Evaluator {
+  readonly id = 'toy';
+  readonly version = '1';
+  readonly fidelity = 'analytical' as const;
+  readonly capabilities = { accessCounts: false, uncertainty: false, maxConcurrency: 4 };
+  computed = 0;
+  /** Hashes in the order they were computed. */
+  readonly order: string[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  cancelled = 0;
+
+  constructor(private readonly delayOf: (point: DesignPoint) => number = () => 0) {}
+
+  evaluate(points: readonly DesignPoint[], w: Workload): Observable<EvaluationResult> {
+    return new Observable<EvaluationResult>((subscriber) => {
+      this.inFlight += 1;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      let finished = false;
+      const inner = from(points).pipe(
+        concatMap((point) => {
+          const delay = this.delayOf(point);
+          return delay > 0 ? timer(delay).pipe(map(() => this.score(point, w))) : of(this.score(point, w));
+        }),
+      ).subscribe({ next: (r) => subscriber.next(r), complete: () => { finished = true; subscriber.complete(); } });
+      return () => {
+        this.inFlight -= 1;
+        if (!finished) this.cancelled += 1;
+        inner.unsubscribe();
+      };
+    });
+  }
+
+  private score(point: DesignPoint, w: Workload): EvaluationResult {
+    this.computed += 1;
+    const pointHash = hashDesignPoint(point);
+    this.order.push(pointHash);
+    if (point.hardware.peDim === 2) return { ok: false, pointHash, error: 'peDim 2 is too small for the toy', recoverable: true };
+    return { ok: true, pointHash, evaluation: macsPerPeEvaluation(point, w, this) };
+  }
+}
+
+const hashDelay = (scale: number) => (point: DesignPoint) => (parseInt(hashDesignPoint(point).slice(0, 4), 16) % 7) * scale;
+
+function options(overrides: Partial<SearchOptions> & Pick<SearchOptions, 'store'>): SearchOptions {
+  return {
+    optimizer: new DigestOptimizer(42),
+    evaluator: new ToyEvaluator(),
+    workload,
+    runId: 'run-1',
+    budget: { trials: 10, batch: 4 },
+    ...overrides,
+  };
+}
+
+async function collect(opts: SearchOptions): Promise<SearchEvent[]> {
+  const run = runSearch(opts);
+  const events: SearchEvent[] = [];
+  run.events$.subscribe((e) => events.push(e));
+  await run.done;
+  return events;
+}
+
+const trialHashes = (events: SearchEvent[]) => events.flatMap((e) => (e.type === 'trial' ? [e.pointHash] : []));
+
+describe('runSearch', () => {
+  it('spends exactly the budget in batches and stores every trial in ask order', async () => {
+    const store = new MemoryStore();
+    const optimizer = new DigestOptimizer(1);
+    const events = await collect(options({ store, optimizer }));
+    expect(events[0]).toEqual({ type: 'started', runId: 'run-1', total: 10, resumed: 0 });
+    const last = events.at(-1)!;
+    expect(last.type === 'finished' && last.summary).toMatchObject({ trials: 10, resumed: 0, stoppedBy: 'budget' });
+    expect(optimizer.asks).toBe(3);
+    expect(events.filter((e) => e.type === 'trial').map((e) => e.type === 'trial' && e.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(store.trials('run-1').map((t) => t.pointHash)).toEqual(trialHashes(events));
+    expect(optimizer.told).toEqual(trialHashes(events));
+    expect(store.getRun('run-1')?.status).toBe('finished');
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress.at(-1)).toEqual({ type: 'progress', done: 10, total: 10 });
+  });
+
+  it('tells results in ask order, so the trial sequence does not depend on completion order', async () => {
+    const evaluators: ToyEvaluator[] = [];
+    const runWith = (delayOf: (p: DesignPoint) => number) => {
+      evaluators.push(new ToyEvaluator(delayOf));
+      return collect(options({ store: new MemoryStore(), evaluator: evaluators.at(-1), budget: { trials: 12, batch: 4 }, concurrency: 4 }));
+    };
+    const a = await runWith(hashDelay(2));
+    const b = await runWith((p) => 12 - hashDelay(2)(p));
+    const c = await runWith(() => 0);
+    // the evaluations really did complete in different orders
+    expect(evaluators[0].order).not.toEqual(evaluators[1].order);
+    expect(trialHashes(b)).toEqual(trialHashes(a));
+    expect(trialHashes(c)).toEqual(trialHashes(a));
+    const types = (events: SearchEvent[]) => events.map((e) => e.type);
+    expect(types(b)).toEqual(types(a));
+  });
+
+  it('reuses stored evaluations: a second run of the same points computes nothing', async () => {
+    const store = new MemoryStore();
+    const first = new ToyEvaluator();
+    await collect(options({ store, evaluator: first, runId: 'a' }));
+    expect(first.computed).toBeGreaterThan(0);
+    const second = new ToyEvaluator();
+    const events = await collect(options({ store, evaluator: second, runId: 'b' }));
+    const okTrials = events.filter((e) => e.type === 'trial' && e.result.ok);
+    expect(okTrials.length).toBeGreaterThan(0);
+    expect(okTrials.every((e) => e.type === 'trial' && e.cached)).toBe(true);
+    // Only failed points (never cached) are computed again.
+    const failedTrials = events.filter((e) => e.type === 'trial' && !e.result.ok).length;
+    expect(second.computed).toBe(new Set(events.flatMap((e) => (e.type === 'trial' && !e.result.ok ? [e.pointHash] : []))).size);
+    expect(failedTrials).toBeLessThan(10);
+  });
+
+  it('reports failed evaluations as error events and keeps going to the budget', async () => {
+    const store = new MemoryStore();
+    const optimizer: Optimizer = {
+      id: 'fixed',
+      ask: (n) => Array.from({ length: n }, (_, k) => flatDesignPoint({ peDim: k % 2 === 0 ? 2 : 8, spKB: 64 + k, accKB: 32 }, workload)),
+      tell: () => undefined,
+    };
+    const events = await collect(options({ store, optimizer, budget: { trials: 6, batch: 3 } }));
+    const errors = events.filter((e) => e.type === 'error');
+    expect(errors).toHaveLength(4);
+    expect(errors[0]).toMatchObject({ type: 'error', error: 'peDim 2 is too small for the toy', recoverable: true });
+    const finished = events.at(-1);
+    expect(finished?.type === 'finished' && finished.summary).toMatchObject({ trials: 6, failed: 4, stoppedBy: 'budget' });
+    expect(store.trials('run-1').filter((t) => t.error).length).toBe(4);
+  });
+
+  it('turns a throwing or silent evaluator into failed trials', async () => {
+    const silentOrThrowing: Evaluator = {
+      ...new ToyEvaluator(),
+      id: 'flaky', version: '1', fidelity: 'analytical',
+      capabilities: { accessCounts: false, uncertainty: false, maxConcurrency: 1 },
+      evaluate: (points) => (points[0].hardware.spKB % 2 === 0 ? throwError(() => new Error('simulator crashed')) : EMPTY),
+    };
+    const optimizer: Optimizer = {
+      id: 'fixed', tell: () => undefined,
+      ask: (n) => Array.from({ length: n }, (_, k) => flatDesignPoint({ peDim: 8, spKB: 10 + k, accKB: 32 }, workload)),
+    };
+    const events = await collect(options({ store: new MemoryStore(), optimizer, evaluator: silentOrThrowing, budget: { trials: 2, batch: 2 } }));
+    const errors = events.flatMap((e) => (e.type === 'error' ? [e.error] : []));
+    expect(errors).toEqual(['evaluator "flaky" failed: simulator crashed', 'evaluator "flaky" completed without a result for this point']);
+  });
+
+  it('limits concurrent evaluations per fidelity', async () => {
+    const evaluator = new ToyEvaluator(() => 3);
+    await collect(options({ store: new MemoryStore(), evaluator, budget: { trials: 8, batch: 8 }, concurrency: { analytical: 2, rtl: 8 } }));
+    expect(evaluator.maxInFlight).toBe(2);
+  });
+
+  it('announces a new best only when the EDP improves', async () => {
+    const events = await collect(options({ store: new MemoryStore(), budget: { trials: 16, batch: 4 } }));
+    const bests = events.flatMap((e) => (e.type === 'best' ? [e.evaluation.edp] : []));
+    expect(bests.length).toBeGreaterThan(0);
+    for (let i = 1; i < bests.length; i++) expect(bests[i]).toBeLessThan(bests[i - 1]);
+    const finished = events.at(-1);
+    expect(finished?.type === 'finished' && finished.summary.best?.evaluation.edp).toBe(bests.at(-1));
+  });
+
+  it('stops on abort, cancels evaluations in flight, and resumes to the same sequence', async () => {
+    const reference = trialHashes(await collect(options({ store: new MemoryStore(), budget: { trials: 12, batch: 4 } })));
+    const dir = mkdtempSync(join(tmpdir(), 'polaris-resume-'));
+    try {
+      const path = join(dir, 'runs.sqlite');
+      const controller = new AbortController();
+      const slow = new ToyEvaluator(hashDelay(3));
+      let store: Store = new SqliteStore(path);
+      const run = runSearch(options({ store, evaluator: slow, budget: { trials: 12, batch: 4 }, signal: controller.signal }));
+      run.events$.subscribe((e) => { if (e.type === 'trial' && e.index === 5) controller.abort(); });
+      const partial = await run.done;
+      expect(partial.stoppedBy).toBe('aborted');
+      expect(partial.trials).toBeGreaterThanOrEqual(6);
+      expect(partial.trials).toBeLessThan(12);
+      expect(slow.inFlight).toBe(0);
+      expect(slow.cancelled).toBeGreaterThan(0);
+      store.close();
+
+      store = new SqliteStore(path);
+      const optimizer = new DigestOptimizer(42);
+      const events = await collect(options({ store, optimizer, budget: { trials: 12, batch: 4 } }));
+      expect(events[0]).toEqual({ type: 'started', runId: 'run-1', total: 12, resumed: partial.trials });
+      expect(store.trials('run-1').map((t) => t.pointHash)).toEqual(reference);
+      expect(optimizer.told).toEqual(reference);
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does nothing more when the budget is already spent', async () => {
+    const store = new MemoryStore();
+    await collect(options({ store, budget: { trials: 4, batch: 4 } }));
+    const evaluator = new ToyEvaluator();
+    const events = await collect(options({ store, evaluator, budget: { trials: 4, batch: 4 } }));
+    expect(evaluator.computed).toBe(0);
+    expect(events.at(-1)).toMatchObject({ type: 'finished', summary: { trials: 4, resumed: 4, stoppedBy: 'budget' } });
+  });
+
+  it('stops when the optimizer has nothing left to ask', async () => {
+    const optimizer: Optimizer = { id: 'empty', ask: () => [], tell: () => undefined };
+    const summary = await runSearch(options({ store: new MemoryStore(), optimizer })).done;
+    expect(summary).toMatchObject({ trials: 0, stoppedBy: 'exhausted' });
+  });
+
+  it('rejects done and errors events$ when the store fails', async () => {
+    const store = new MemoryStore();
+    store.appendTrial = () => { throw new Error('disk full'); };
+    const run = runSearch(options({ store }));
+    let streamError: unknown;
+    run.events$.subscribe({ error: (e: unknown) => { streamError = e; } });
+    await expect(run.done).rejects.toThrow('disk full');
+    expect(String(streamError)).toContain('disk full');
+  });
+});
+
+describe('searchEvents', () => {
+  it('stops asking and cancels evaluations when unsubscribed', async () => {
+    const optimizer = new DigestOptimizer(9);
+    const evaluator = new ToyEvaluator(() => 5);
+    let trials = 0;
+    const subscription = searchEvents(options({ store: new MemoryStore(), optimizer, evaluator, budget: { trials: 40, batch: 4 } }))
+      .subscribe((e) => {
+        if (e.type === 'trial' && ++trials === 3) subscription.unsubscribe();
+      });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(trials).toBe(3);
+    expect(optimizer.asks).toBe(1);
+    expect(evaluator.inFlight).toBe(0);
+    expect(evaluator.cancelled).toBeGreaterThan(0);
+  });
+});
+
+describeEvaluatorContract('pipeline toy evaluator', () => new ToyEvaluator(hashDelay(1)), () => ({
+  workload,
+  points: [flatDesignPoint({ peDim: 16, spKB: 128, accKB: 32 }, workload), flatDesignPoint({ peDim: 4, spKB: 2, accKB: 1 }, workload)],
+  invalidPoints: [flatDesignPoint({ peDim: 2, spKB: 2, accKB: 1 }, workload)],
+}));
+
+describeOptimizerContract('pipeline digest optimizer', (seed, w) => new DigestOptimizer(seed, w), () => ({ workload }));

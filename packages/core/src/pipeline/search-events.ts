@@ -1,0 +1,264 @@
+import { concatWith, defer, EMPTY, from, mergeMap, Observable, type Subscription, tap, catchError } from 'rxjs';
+import type { Trial } from '../contracts/optimizer.js';
+import type { EvaluationKey, TrialRecord } from '../contracts/store.js';
+import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
+import type { EvaluationResult } from '../domain/evaluation.js';
+import { workloadHash } from '../domain/workload-hash.js';
+import type { BestTrial, SearchEvent, SearchOptions, SearchStop, SearchSummary } from './search-event.js';
+
+/**
+ * The search as a cold stream: subscribing starts (or resumes) run `runId`, unsubscribing
+ * stops asking and cancels evaluations in flight, as does aborting `options.signal` (which
+ * still emits `finished` with `stoppedBy: 'aborted'`).
+ *
+ * Each round: `ask(batch)` → reuse evaluations the store has for (fidelity, point hash,
+ * evaluator version, workload hash) → evaluate the rest (mergeMap, concurrency per fidelity)
+ * → `putEvaluation` as each arrives, `appendTrial` in ask order → `tell` the whole batch in
+ * ask order. So the trial sequence of a seeded optimizer does not depend on which evaluation
+ * finishes first, and everything told is already durable. Failed evaluations become trials
+ * with an error; the run goes on. The stream errors only when the optimizer or store throws.
+ */
+export function searchEvents(options: SearchOptions): Observable<SearchEvent> {
+  return new Observable<SearchEvent>((subscriber) => {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    if (options.signal?.aborted) controller.abort();
+    else options.signal?.addEventListener('abort', abort, { once: true });
+    new SearchLoop(options, controller.signal, (event) => subscriber.next(event)).run().then(
+      () => subscriber.complete(),
+      (error: unknown) => subscriber.error(error),
+    );
+    return () => {
+      options.signal?.removeEventListener('abort', abort);
+      controller.abort();
+    };
+  });
+}
+
+/** One trial of the current batch while its result is pending. */
+interface Slot {
+  readonly index: number;
+  readonly point: DesignPoint;
+  readonly pointHash: string;
+  result?: EvaluationResult;
+  cached: boolean;
+}
+
+class SearchLoop {
+  private readonly total: number;
+  private readonly workloadKey: string;
+  private readonly startedAt = performance.now();
+  private nextIndex = 0;
+  private done = 0;
+  private resumed = 0;
+  private evaluated = 0;
+  private cached = 0;
+  private failed = 0;
+  private best?: BestTrial;
+
+  constructor(
+    private readonly options: SearchOptions,
+    private readonly signal: AbortSignal,
+    private readonly emit: (event: SearchEvent) => void,
+  ) {
+    this.total = Math.max(0, Math.floor(options.budget.trials));
+    this.workloadKey = options.workloadHash ?? workloadHash(options.workload);
+    if (!(options.budget.batch >= 1)) throw new RangeError(`budget.batch must be ≥ 1, got ${options.budget.batch}`);
+  }
+
+  async run(): Promise<void> {
+    const { store, runId } = this.options;
+    if (!store.getRun(runId)) store.startRun({ id: runId, config: this.options.run?.config ?? '{}', seed: this.options.run?.seed ?? 0 });
+    this.resume();
+    this.emit({ type: 'started', runId, total: this.total, resumed: this.resumed });
+    if (this.best) this.emit({ type: 'best', ...this.best });
+    if (this.resumed > 0) this.emit({ type: 'progress', done: this.done, total: this.total });
+
+    let stoppedBy: SearchStop = 'budget';
+    while (this.done < this.total) {
+      if (this.signal.aborted) { stoppedBy = 'aborted'; break; }
+      const n = Math.min(this.options.budget.batch, this.total - this.done);
+      const points = (await this.options.optimizer.ask(n)).slice(0, n);
+      if (this.signal.aborted) { stoppedBy = 'aborted'; break; }
+      if (points.length === 0) { stoppedBy = 'exhausted'; break; }
+      const slots = await this.evaluateBatch(points);
+      if (slots === undefined) { stoppedBy = 'aborted'; break; }
+      this.options.optimizer.tell(slots.map((s): Trial => ({ point: s.point, result: s.result! })));
+    }
+    if (stoppedBy !== 'aborted' && store.getRun(runId)?.status === 'running') store.finishRun(runId, 'finished');
+    this.emit({ type: 'finished', summary: this.summary(stoppedBy) });
+  }
+
+  /** Tells the optimizer the trials the store already has for this run and continues after them. */
+  private resume(): void {
+    const records = [...this.options.store.trials(this.options.runId)].sort((a, b) => a.index - b.index);
+    if (records.length === 0) return;
+    const trials: Trial[] = records.map((r) => ({ point: r.point, result: recordResult(r) }));
+    for (const [k, record] of records.entries()) {
+      const result = trials[k].result;
+      if (result.ok) this.considerBest(record.index, record.pointHash, record.point, result, false);
+    }
+    this.options.optimizer.tell(trials);
+    this.resumed = records.length;
+    this.done = records.length;
+    this.nextIndex = records[records.length - 1].index + 1;
+  }
+
+  /**
+   * Fills every slot of a batch from the store or the evaluator, recording trials in ask order.
+   * @returns the completed slots, or undefined when aborted first.
+   */
+  private evaluateBatch(points: readonly DesignPoint[]): Promise<Slot[] | undefined> {
+    const { store } = this.options;
+    const slots: Slot[] = points.map((point, k) => ({ index: this.nextIndex + k, point, pointHash: hashDesignPoint(point), cached: false }));
+    this.nextIndex += slots.length;
+    const toEvaluate = new Map<string, DesignPoint>();
+    for (const slot of slots) {
+      const stored = store.getEvaluation(this.key(slot.pointHash));
+      if (stored) {
+        slot.result = { ok: true, pointHash: slot.pointHash, evaluation: stored };
+        slot.cached = true;
+      } else if (toEvaluate.has(slot.pointHash)) {
+        slot.cached = true; // same point twice in one batch: evaluated once
+      } else {
+        toEvaluate.set(slot.pointHash, slot.point);
+      }
+    }
+    let flushed = 0;
+    const flush = () => {
+      for (; flushed < slots.length && slots[flushed].result; flushed++) this.record(slots[flushed]);
+    };
+    flush();
+    if (toEvaluate.size === 0) return Promise.resolve(slots);
+
+    const perCall = Math.max(1, Math.floor(this.options.pointsPerCall ?? 1));
+    const unique = [...toEvaluate.values()];
+    const chunks: DesignPoint[][] = [];
+    for (let i = 0; i < unique.length; i += perCall) chunks.push(unique.slice(i, i + perCall));
+    const results$ = from(chunks).pipe(
+      mergeMap((chunk) => this.evaluateChunk(chunk), this.concurrency()),
+    );
+    return new Promise<Slot[] | undefined>((resolve, reject) => {
+      let settled = false;
+      let subscription: Subscription | undefined;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        this.signal.removeEventListener('abort', onAbort);
+        subscription?.unsubscribe();
+        outcome();
+      };
+      const onAbort = () => settle(() => resolve(undefined));
+      subscription = results$.subscribe({
+        next: (result) => {
+          if (settled) return;
+          try {
+            this.evaluated += 1;
+            if (result.ok) store.putEvaluation(this.key(result.pointHash), toEvaluate.get(result.pointHash)!, result.evaluation);
+            for (const slot of slots) if (slot.pointHash === result.pointHash && !slot.result) slot.result = result;
+            flush();
+          } catch (error) {
+            settle(() => reject(error));
+          }
+        },
+        error: (error: unknown) => settle(() => reject(error)),
+        complete: () => settle(() => resolve(slots)),
+      });
+      if (settled) subscription.unsubscribe();
+      else if (this.signal.aborted) onAbort();
+      else this.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * Evaluates a chunk, yielding exactly one result per point: a stream error or a missing
+   * result becomes a failed result, so one bad evaluation never ends the run.
+   */
+  private evaluateChunk(chunk: readonly DesignPoint[]): Observable<EvaluationResult> {
+    const { evaluator, workload } = this.options;
+    return defer(() => {
+      const expected = new Set(chunk.map(hashDesignPoint));
+      const seen = new Set<string>();
+      const strangers: string[] = [];
+      let streamError: string | undefined;
+      return evaluator.evaluate(chunk, workload).pipe(
+        tap((result) => { if (!expected.has(result.pointHash)) strangers.push(result.pointHash); }),
+        // keep only the first result per expected point
+        mergeMap((result) => (expected.has(result.pointHash) && !seen.has(result.pointHash) ? (seen.add(result.pointHash), [result]) : [])),
+        catchError((error: unknown) => {
+          streamError = `evaluator "${evaluator.id}" failed: ${error instanceof Error ? error.message : String(error)}`;
+          return EMPTY;
+        }),
+        concatWith(defer(() => from([...expected].filter((h) => !seen.has(h)).map((pointHash): EvaluationResult => ({
+          ok: false,
+          pointHash,
+          error: streamError ?? (strangers.length > 0
+            ? `evaluator "${evaluator.id}" emitted no result for this point but results for unknown hashes (${strangers.slice(0, 3).join(', ')}); pointHash must be hashDesignPoint(point)`
+            : `evaluator "${evaluator.id}" completed without a result for this point`),
+          recoverable: false,
+        }))))),
+      );
+    });
+  }
+
+  /** Stores a finished trial and publishes its events. */
+  private record(slot: Slot): void {
+    const result = slot.result!;
+    const trial: TrialRecord = {
+      runId: this.options.runId,
+      index: slot.index,
+      pointHash: slot.pointHash,
+      point: slot.point,
+      ...(result.ok ? { evaluation: result.evaluation } : { error: result.error }),
+    };
+    this.options.store.appendTrial(trial);
+    this.done += 1;
+    if (slot.cached) this.cached += 1;
+    this.emit({ type: 'trial', index: slot.index, pointHash: slot.pointHash, point: slot.point, result, cached: slot.cached });
+    if (!result.ok) {
+      this.failed += 1;
+      this.emit({ type: 'error', index: slot.index, pointHash: slot.pointHash, error: result.error, recoverable: result.recoverable });
+    } else {
+      this.considerBest(slot.index, slot.pointHash, slot.point, result, true);
+    }
+    this.emit({ type: 'progress', done: this.done, total: this.total });
+  }
+
+  private considerBest(index: number, pointHash: string, point: DesignPoint, result: EvaluationResult & { ok: true }, announce: boolean): void {
+    if (this.best && !(result.evaluation.edp < this.best.evaluation.edp)) return;
+    this.best = { index, pointHash, point, evaluation: result.evaluation };
+    if (announce) this.emit({ type: 'best', ...this.best });
+  }
+
+  private key(pointHash: string): EvaluationKey {
+    const { evaluator } = this.options;
+    return { fidelity: evaluator.fidelity, pointHash, evaluatorVersion: evaluator.version, workloadHash: this.workloadKey };
+  }
+
+  private concurrency(): number {
+    const { concurrency, evaluator } = this.options;
+    const configured = typeof concurrency === 'number' ? concurrency : concurrency?.[evaluator.fidelity];
+    return Math.max(1, Math.floor(configured ?? evaluator.capabilities.maxConcurrency));
+  }
+
+  private summary(stoppedBy: SearchStop): SearchSummary {
+    return {
+      runId: this.options.runId,
+      trials: this.done,
+      resumed: this.resumed,
+      evaluated: this.evaluated,
+      cached: this.cached,
+      failed: this.failed,
+      best: this.best,
+      stoppedBy,
+      elapsedMs: performance.now() - this.startedAt,
+    };
+  }
+}
+
+/** A stored trial as the result the optimizer was (or would have been) told. */
+function recordResult(record: TrialRecord): EvaluationResult {
+  return record.evaluation
+    ? { ok: true, pointHash: record.pointHash, evaluation: record.evaluation }
+    : { ok: false, pointHash: record.pointHash, error: record.error ?? 'failed (no message stored)', recoverable: false };
+}
