@@ -1,0 +1,5 @@
+export * from './analytical-mapper.js';
+export * from './map-layer.js';
+export * from './mapping-search.js';
+export * from './factor-space.js';
+export * from './loop-orders.js';
