@@ -69,7 +69,7 @@ export function expandOutputPath(config: RunConfig, overrides: Partial<Record<(t
 
 /** True when a `workload`/`plugins` entry names a file or folder rather than a built-in or package. */
 export function isPathLike(ref: string): boolean {
-  return ref.startsWith('.') || isAbsolute(ref) || /[\\/]/.test(ref) && !ref.startsWith('@') || /\.(ya?ml|[cm]?[jt]s)$/i.test(ref);
+  return ref.startsWith('.') || isAbsolute(ref) || (/[\\/]/.test(ref) && !ref.startsWith('@')) || /\.(ya?ml|[cm]?[jt]s)$/i.test(ref);
 }
 
 function resolvePaths(config: RunConfig, baseDir: string): RunConfig {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../config/parse-run-config.js';
 import { DEFAULT_GEMMINI, hardwareViolations } from '../domain/hardware.js';
 import { Random } from '../domain/random.js';
 import { HardwareSpace } from './hardware-space.js';
@@ -38,6 +39,13 @@ describe('HardwareSpace', () => {
     }
     expect([...seen].sort((a, b) => a - b)).toEqual([16, 32, 64]);
     expect(() => space.encode({ peDim: 8, spKB: 256, accKB: 4 })).toThrow(/peDim = 8 is not one of the allowed values 16, 32, 64/);
+  });
+
+  it('takes the run config\'s space ranges as they are parsed', () => {
+    const config = parseRunConfig('workload: resnet50\nspace: {peDim: [8, 8], accKB: [16, 64]}');
+    const space = new HardwareSpace(config.space);
+    expect(space.ranges).toEqual({ peDim: [8, 8], spKB: [1, 2048], accKB: [16, 64] });
+    expect(space.sample(new Random(1)).peDim).toBe(8);
   });
 
   it('rounds buffers to powers of two on request', () => {

@@ -1,5 +1,6 @@
 export * from './store-error.js';
 export * from './store-codec.js';
+export * from './queryable-store.js';
 export * from './sqlite-store.js';
 export * from './memory-store.js';
 // The reusable contract suite (describeStoreContract in ./store-contract.ts) imports vitest;

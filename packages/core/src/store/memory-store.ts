@@ -3,8 +3,8 @@ import type { Evaluation } from '../domain/evaluation.js';
 import type { EvaluationKey, RunRecord, RunStatus, TrialRecord } from '../contracts/store.js';
 import {
   checkEvaluationKey, checkTrial, decodeEvaluation, decodePoint, encodeEvaluation, encodePoint,
-  type EvaluationFilter, type EvaluationRecord, type QueryableStore,
 } from './store-codec.js';
+import type { EvaluationFilter, EvaluationRecord, QueryableStore } from './queryable-store.js';
 import { StoreError } from './store-error.js';
 
 interface StoredEvaluation { key: EvaluationKey; point: string; evaluation: string }

@@ -6,8 +6,8 @@ import type { DesignPoint } from '../domain/design-point.js';
 import type { EvaluationKey, RunRecord, RunStatus, TrialRecord } from '../contracts/store.js';
 import {
   checkEvaluationKey, checkTrial, decodeEvaluation, decodePoint, encodeEvaluation, encodePoint,
-  type EvaluationFilter, type EvaluationRecord, type QueryableStore,
 } from './store-codec.js';
+import type { EvaluationFilter, EvaluationRecord, QueryableStore } from './queryable-store.js';
 import { StoreError, StoreVersionError } from './store-error.js';
 
 /** Version of the table layout below; bump it (and say how to migrate) when it changes. */

@@ -2,7 +2,7 @@ import { canonicalDesignPoint, type DesignPoint } from '../domain/design-point.j
 import type { Evaluation } from '../domain/evaluation.js';
 import type { HardwareConfig } from '../domain/hardware.js';
 import { parseMapping } from '../domain/mapping.js';
-import type { EvaluationKey, RunRecord, Store, TrialRecord } from '../contracts/store.js';
+import type { EvaluationKey, TrialRecord } from '../contracts/store.js';
 import { StoreError } from './store-error.js';
 
 /**
@@ -26,27 +26,6 @@ export function encodeEvaluation(evaluation: Evaluation): string {
 
 export function decodeEvaluation(text: string): Evaluation {
   return JSON.parse(text) as Evaluation;
-}
-
-/** An evaluation as kept in a store, with its key and the point it scored. */
-export interface EvaluationRecord {
-  readonly key: EvaluationKey;
-  readonly point: DesignPoint;
-  readonly evaluation: Evaluation;
-}
-
-/** Which evaluations {@link QueryableStore.evaluations} returns; absent fields match anything. */
-export type EvaluationFilter = Partial<EvaluationKey>;
-
-/**
- * The stores of this package offer more than the {@link Store} contract: listing runs and
- * reading evaluations back in bulk (training sets for performance models, reports).
- */
-export interface QueryableStore extends Store {
-  /** Every run, oldest first. */
-  listRuns(): RunRecord[];
-  /** Stored evaluations matching `filter`, in insertion order. */
-  evaluations(filter?: EvaluationFilter): EvaluationRecord[];
 }
 
 /** Checks that an evaluation agrees with the key it is stored under. */
