@@ -36,8 +36,9 @@ export function emptyPackedMapping(): PackedMapping {
 }
 
 /**
- * Packs a mapping. Each level's order lists its temporal loops in text order (outer→inner),
- * then the dims it does not mention in DIMS order, so `packMapping(unpackMapping(p))` is canonical.
+ * Packs a mapping. Each level's order lists its temporal loops with factor > 1 in text order
+ * (outer→inner), then the other dims in DIMS order (a trip-1 loop has no effect wherever it sits),
+ * so the packing is canonical: `packMapping(unpackMapping(packMapping(m)))` equals `packMapping(m)`.
  * @throws RangeError for a spatial loop other than C at L1 or K at L2, or a dim repeated
  * temporally within one level (the template has neither).
  */
@@ -57,14 +58,16 @@ export function packMapping(mapping: Mapping, into: PackedMapping = new Int32Arr
         else throw new RangeError(`spatial loop ${loop.dim}${loop.factor}X at L${level} is outside the template (only C at L1 and K at L2 are spatial)`);
         continue;
       }
-      if (seen[d]) throw new RangeError(`dimension ${loop.dim} appears twice among the temporal loops of L${level}`);
-      seen[d] = true;
+      if (seen[d] || into[base + d] > 0) throw new RangeError(`dimension ${loop.dim} appears twice among the temporal loops of L${level}`);
       into[base + d] = loop.factor;
-      into[PACKED_ORDER_OFFSET + base + position++] = d;
+      if (loop.factor > 1) {
+        seen[d] = true;
+        into[PACKED_ORDER_OFFSET + base + position++] = d;
+      }
     }
     for (let d = 0; d < DIM_COUNT; d++) {
       if (!seen[d]) {
-        into[base + d] = 1;
+        into[base + d] = Math.max(1, into[base + d]);
         into[PACKED_ORDER_OFFSET + base + position++] = d;
       }
     }
