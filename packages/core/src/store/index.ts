@@ -5,3 +5,4 @@ export * from './sqlite-store.js';
 export * from './memory-store.js';
 // The reusable contract suite (describeStoreContract in ./store-contract.ts) imports vitest;
 // it is exported from the `@polaris/core/testing` entry, never from here.
+export * from './open-store.js';

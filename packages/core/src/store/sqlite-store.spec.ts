@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashDesignPoint } from '../domain/design-point.js';
 import { MemoryStore } from './memory-store.js';
+import { openStore } from './open-store.js';
 import { SqliteStore, STORE_SCHEMA_VERSION } from './sqlite-store.js';
 import { sampleDesignPoint, sampleEvaluation } from './store-contract.js';
 import { StoreError, StoreVersionError } from './store-error.js';
@@ -110,5 +111,17 @@ describe('SqliteStore', () => {
     expect(() => store.appendTrial({ runId: 'r', index: -1, pointHash: 'h', point, error: 'x' })).toThrow(/integer ≥ 0/);
     store.close();
     expect(() => store.trials('r')).toThrow(/closed/);
+  });
+});
+
+describe('openStore', () => {
+  it('opens a memory store for :memory: and a SQLite file otherwise', () => {
+    const memory = openStore(':memory:');
+    expect(memory).toBeInstanceOf(MemoryStore);
+    memory.close();
+    const file = openStore(join(dir, 'x', 'runs.sqlite'));
+    expect(file).toBeInstanceOf(SqliteStore);
+    file.close();
+    expect(existsSync(join(dir, 'x', 'runs.sqlite'))).toBe(true);
   });
 });
