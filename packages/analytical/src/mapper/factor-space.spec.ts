@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIMS, type HardwareConfig, Random, makeLayer, mappingViolations } from '@polaris/core';
 import { packedTotalFactor, unpackMapping } from '../model/packed-mapping.js';
+import { fitsCapacity } from '../model/tile-footprint.js';
 import { FactorSpace, SPATIAL_SLOT, primeFactors } from './factor-space.js';
 import { GOOD_LOOP_ORDERS } from './loop-orders.js';
 
@@ -47,7 +48,7 @@ describe('FactorSpace', () => {
     }
   });
 
-  it('agrees with core mappingViolations on capacity, and repair always yields a valid mapping', () => {
+  it('agrees with core mappingViolations and the model on capacity, and repair always yields a valid mapping', () => {
     const rng = new Random(7);
     let overflowing = 0;
     for (const layer of layers) {
@@ -61,6 +62,7 @@ describe('FactorSpace', () => {
           const packed = space.pack(state);
           const capacity = mappingViolations(layer, hw, unpackMapping(packed)).filter((v) => v.code.endsWith('capacity'));
           expect(capacity.length === 0).toBe(space.fits(packed));
+          expect(fitsCapacity(layer, hw, packed)).toBe(space.fits(packed));
           if (!space.fits(packed)) overflowing++;
           expect(space.repair(state, rng, packed)).toBe(true);
           expect(mappingViolations(layer, hw, unpackMapping(space.pack(state)))).toEqual([]);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type HardwareConfig, type Layer, LayerDoesNotFitError, Random, builtinWorkload, makeLayer, mappingViolations, parseMapping, printMapping,
+  type HardwareConfig, type Layer, LayerDoesNotFitError, Random, builtinWorkload, layerKey, makeLayer, mappingViolations, parseMapping,
+  printMapping, readDosaCsv,
 } from '@polaris/core';
+import { SHARED_DATA } from '@polaris/core/testing';
 import { SCORE_LENGTH, createLayerScorer } from '../model/layer-scorer.js';
 import { packMapping } from '../model/packed-mapping.js';
 import { AnalyticalMapper } from './analytical-mapper.js';
@@ -81,6 +83,17 @@ describe('mapLayer', () => {
       expect(result.edp * 20).toBeLessThan(randomEdps[100]);
       expect(result.edp).toBeLessThanOrEqual(randomEdps[0]);
       expect(result.edp).toBeLessThanOrEqual(edpOf(layer, GEMMINI, baselineMapping(layer, GEMMINI)));
+    }
+  });
+
+  it('is at least as good as the best of DOSA\'s FireSim mappings of the same layer (under this model)', () => {
+    const rows = readDosaCsv(`${SHARED_DATA}/dosa/firesim/firesim_results.csv`);
+    const byLayer = new Map<string, typeof rows>();
+    for (const row of rows) byLayer.set(layerKey(row.layer), [...(byLayer.get(layerKey(row.layer)) ?? []), row]);
+    for (const group of [...byLayer.values()].slice(0, 12)) {
+      const { layer, hardware } = group[0];
+      const bestDosa = Math.min(...group.map((row) => edpOf(layer, hardware, row.mapping)));
+      expect(mapLayer(layer, hardware, 1).edp).toBeLessThanOrEqual(bestDosa);
     }
   });
 
