@@ -17,7 +17,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS evaluations (
   fidelity TEXT NOT NULL, point_hash TEXT NOT NULL, evaluator_version TEXT NOT NULL, workload_hash TEXT NOT NULL,
-  evaluator TEXT NOT NULL, cycles REAL NOT NULL, energy REAL NOT NULL, edp REAL NOT NULL,
+  evaluator TEXT NOT NULL, cycles REAL, energy REAL, edp REAL,
   point TEXT NOT NULL, evaluation TEXT NOT NULL, created_at TEXT NOT NULL,
   PRIMARY KEY (fidelity, point_hash, evaluator_version, workload_hash)
 );
