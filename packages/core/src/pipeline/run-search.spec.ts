@@ -8,12 +8,12 @@ import type { Optimizer, Trial } from '../contracts/optimizer.js';
 import type { Store } from '../contracts/store.js';
 import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
 import type { EvaluationResult } from '../domain/evaluation.js';
+import { Random } from '../domain/random.js';
 import type { Workload } from '../domain/workload.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { describeEvaluatorContract, describeOptimizerContract } from '../testing/index.js';
 import { macsPerPeEvaluation } from '../testing/macs-per-pe-evaluation.js';
-import { randomInt, seededRandom } from '../testing/seeded-random.js';
 import { flatDesignPoint, tinyWorkload } from '../testing/tiny-workload.js';
 import { runSearch } from './run-search.js';
 import type { SearchEvent, SearchOptions } from './search-event.js';
@@ -42,10 +42,8 @@ class DigestOptimizer implements Optimizer {
     for (let k = 0; k < n; k++) {
       const i = this.told.length + this.pending + k;
       if (this.best && i % 4 === 3) { points.push(this.best.point); continue; }
-      const random = seededRandom(this.seed, i, this.digest);
-      points.push(flatDesignPoint({
-        peDim: 2 ** randomInt(random, 1, 7), spKB: 2 ** randomInt(random, 0, 11), accKB: 2 ** randomInt(random, 0, 11),
-      }, this.w));
+      const random = new Random(this.seed).fork(i).fork(this.digest);
+      points.push(flatDesignPoint({ peDim: 2 ** random.int(1, 7), spKB: 2 ** random.int(0, 11), accKB: 2 ** random.int(0, 11) }, this.w));
     }
     this.pending += points.length;
     return points;
@@ -228,7 +226,7 @@ describe('runSearch', () => {
     expect(finished?.type === 'finished' && finished.summary.best?.evaluation.edp).toBe(bests.at(-1));
   });
 
-  it('stops on abort, cancels evaluations in flight, and resumes to the same sequence', async () => {
+  it.each([3, 5, 8])('stops on abort after trial %i, cancels evaluations in flight, and resumes to the same sequence', async (abortAt) => {
     const reference = trialHashes(await collect(options({ store: new MemoryStore(), budget: { trials: 12, batch: 4 } })));
     const dir = mkdtempSync(join(tmpdir(), 'polaris-resume-'));
     try {
@@ -237,11 +235,10 @@ describe('runSearch', () => {
       const slow = new ToyEvaluator(hashDelay(3));
       let store: Store = new SqliteStore(path);
       const run = runSearch(options({ store, evaluator: slow, budget: { trials: 12, batch: 4 }, signal: controller.signal }));
-      run.events$.subscribe((e) => { if (e.type === 'trial' && e.index === 5) controller.abort(); });
+      run.events$.subscribe((e) => { if (e.type === 'trial' && e.index === abortAt) controller.abort(); });
       const partial = await run.done;
       expect(partial.stoppedBy).toBe('aborted');
-      expect(partial.trials).toBeGreaterThanOrEqual(6);
-      expect(partial.trials).toBeLessThan(12);
+      expect(partial.trials).toBe(abortAt + 1);
       expect(slow.inFlight).toBe(0);
       expect(slow.cancelled).toBeGreaterThan(0);
       store.close();
@@ -256,6 +253,20 @@ describe('runSearch', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('resumes a partial batch with an optimizer that proposes other points, keeping indices contiguous', async () => {
+    const store = new MemoryStore();
+    const controller = new AbortController();
+    const run = runSearch(options({ store, evaluator: new ToyEvaluator(() => 2), signal: controller.signal }));
+    run.events$.subscribe((e) => { if (e.type === 'trial' && e.index === 5) controller.abort(); });
+    const partial = await run.done;
+    expect(partial.trials).toBe(6);
+    const other = new DigestOptimizer(777);
+    const summary = await runSearch(options({ store, optimizer: other })).done;
+    expect(summary).toMatchObject({ trials: 10, resumed: partial.trials, stoppedBy: 'budget' });
+    expect(store.trials('run-1').map((t) => t.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(other.told).toEqual(store.trials('run-1').map((t) => t.pointHash));
   });
 
   it('does nothing more when the budget is already spent', async () => {

@@ -1,4 +1,4 @@
-import { concatWith, defer, EMPTY, from, mergeMap, Observable, type Subscription, tap, catchError } from 'rxjs';
+import { catchError, concatWith, defer, EMPTY, from, mergeMap, Observable, Subscription, tap } from 'rxjs';
 import type { Trial } from '../contracts/optimizer.js';
 import type { EvaluationKey, TrialRecord } from '../contracts/store.js';
 import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
@@ -42,6 +42,8 @@ interface Slot {
   readonly pointHash: string;
   result?: EvaluationResult;
   cached: boolean;
+  /** Already in the store from an earlier session (a resumed partial batch): not appended again. */
+  recorded?: boolean;
 }
 
 class SearchLoop {
@@ -55,6 +57,8 @@ class SearchLoop {
   private cached = 0;
   private failed = 0;
   private best?: BestTrial;
+  /** Stored trials of a partial last batch, re-asked on resume (see {@link resume}). */
+  private tail: TrialRecord[] = [];
 
   constructor(
     private readonly options: SearchOptions,
@@ -77,11 +81,16 @@ class SearchLoop {
     let stoppedBy: SearchStop = 'budget';
     while (this.done < this.total) {
       if (this.signal.aborted) { stoppedBy = 'aborted'; break; }
-      const n = Math.min(this.options.budget.batch, this.total - this.done);
-      const points = (await this.options.optimizer.ask(n)).slice(0, n);
+      const n = Math.min(this.options.budget.batch, this.total - this.done + this.tail.length);
+      let points = (await this.options.optimizer.ask(n)).slice(0, n);
       if (this.signal.aborted) { stoppedBy = 'aborted'; break; }
-      if (points.length === 0) { stoppedBy = 'exhausted'; break; }
-      const slots = await this.evaluateBatch(points);
+      let prefilled: Slot[] = [];
+      if (this.tail.length > 0) [prefilled, points] = this.matchTail(points);
+      if (points.length === 0 && prefilled.length === 0) {
+        if (this.done < this.total) stoppedBy = 'exhausted';
+        break;
+      }
+      const slots = await this.evaluateBatch(points, prefilled);
       if (slots === undefined) { stoppedBy = 'aborted'; break; }
       this.options.optimizer.tell(slots.map((s): Trial => ({ point: s.point, result: s.result! })));
     }
@@ -89,31 +98,61 @@ class SearchLoop {
     this.emit({ type: 'finished', summary: this.summary(stoppedBy) });
   }
 
-  /** Tells the optimizer the trials the store already has for this run and continues after them. */
+  /**
+   * Tells the optimizer the trials the store already has for this run, batch by batch as they
+   * were asked. A killed run may have stored only part of its last batch; those trials are
+   * kept as the {@link tail} and the batch is asked again, so a deterministic optimizer
+   * proposes the same points and the resumed run follows the uninterrupted sequence exactly.
+   */
   private resume(): void {
     const records = [...this.options.store.trials(this.options.runId)].sort((a, b) => a.index - b.index);
     if (records.length === 0) return;
-    const trials: Trial[] = records.map((r) => ({ point: r.point, result: recordResult(r) }));
-    for (const [k, record] of records.entries()) {
-      const result = trials[k].result;
+    for (const record of records) {
+      const result = recordResult(record);
       if (result.ok) this.considerBest(record.index, record.pointHash, record.point, result, false);
     }
-    this.options.optimizer.tell(trials);
+    const contiguous = records.every((r, k) => r.index === k);
+    const batch = Math.floor(this.options.budget.batch);
+    const told = contiguous ? records.length - (records.length % batch) : records.length;
+    this.options.optimizer.tell(records.slice(0, told).map(recordTrial));
+    this.tail = records.slice(told);
     this.resumed = records.length;
     this.done = records.length;
-    this.nextIndex = records[records.length - 1].index + 1;
+    this.nextIndex = told === records.length ? records[records.length - 1].index + 1 : told;
+  }
+
+  /**
+   * Matches a re-asked batch against the stored {@link tail}. When the optimizer proposed the
+   * same points, the stored trials fill the first slots; otherwise (a non-deterministic
+   * optimizer, or a changed batch size) the tail is told as it is and the new points follow it.
+   * @returns the prefilled slots and the points still to evaluate.
+   */
+  private matchTail(points: DesignPoint[]): [Slot[], DesignPoint[]] {
+    const tail = this.tail;
+    this.tail = [];
+    if (tail.every((record, k) => k < points.length && hashDesignPoint(points[k]) === record.pointHash)) {
+      const prefilled = tail.map((r): Slot => ({
+        index: r.index, point: r.point, pointHash: r.pointHash, result: recordResult(r), cached: true, recorded: true,
+      }));
+      this.nextIndex = tail[tail.length - 1].index + 1;
+      return [prefilled, points.slice(tail.length)];
+    }
+    this.options.optimizer.tell(tail.map(recordTrial));
+    this.nextIndex = tail[tail.length - 1].index + 1;
+    return [[], points.slice(0, Math.max(0, this.total - this.done))];
   }
 
   /**
    * Fills every slot of a batch from the store or the evaluator, recording trials in ask order.
    * @returns the completed slots, or undefined when aborted first.
    */
-  private evaluateBatch(points: readonly DesignPoint[]): Promise<Slot[] | undefined> {
+  private evaluateBatch(points: readonly DesignPoint[], prefilled: readonly Slot[] = []): Promise<Slot[] | undefined> {
     const { store } = this.options;
-    const slots: Slot[] = points.map((point, k) => ({ index: this.nextIndex + k, point, pointHash: hashDesignPoint(point), cached: false }));
-    this.nextIndex += slots.length;
+    const fresh: Slot[] = points.map((point, k) => ({ index: this.nextIndex + k, point, pointHash: hashDesignPoint(point), cached: false }));
+    this.nextIndex += fresh.length;
+    const slots = [...prefilled, ...fresh];
     const toEvaluate = new Map<string, DesignPoint>();
-    for (const slot of slots) {
+    for (const slot of fresh) {
       const stored = store.getEvaluation(this.key(slot.pointHash));
       if (stored) {
         slot.result = { ok: true, pointHash: slot.pointHash, evaluation: stored };
@@ -126,7 +165,10 @@ class SearchLoop {
     }
     let flushed = 0;
     const flush = () => {
-      for (; flushed < slots.length && slots[flushed].result; flushed++) this.record(slots[flushed]);
+      // After an abort nothing more is recorded: the run stops at the trial it was aborted on.
+      for (; flushed < slots.length && slots[flushed].result && !this.signal.aborted; flushed++) {
+        if (!slots[flushed].recorded) this.record(slots[flushed]);
+      }
     };
     flush();
     if (toEvaluate.size === 0) return Promise.resolve(slots);
@@ -140,16 +182,17 @@ class SearchLoop {
     );
     return new Promise<Slot[] | undefined>((resolve, reject) => {
       let settled = false;
-      let subscription: Subscription | undefined;
+      // A container, so a synchronous evaluator that settles during subscribe() is still unsubscribed.
+      const subscription = new Subscription();
       const settle = (outcome: () => void) => {
         if (settled) return;
         settled = true;
         this.signal.removeEventListener('abort', onAbort);
-        subscription?.unsubscribe();
+        subscription.unsubscribe();
         outcome();
       };
       const onAbort = () => settle(() => resolve(undefined));
-      subscription = results$.subscribe({
+      subscription.add(results$.subscribe({
         next: (result) => {
           if (settled) return;
           try {
@@ -163,9 +206,9 @@ class SearchLoop {
         },
         error: (error: unknown) => settle(() => reject(error)),
         complete: () => settle(() => resolve(slots)),
-      });
-      if (settled) subscription.unsubscribe();
-      else if (this.signal.aborted) onAbort();
+      }));
+      if (settled) return;
+      if (this.signal.aborted) onAbort();
       else this.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -256,7 +299,10 @@ class SearchLoop {
   }
 }
 
-/** A stored trial as the result the optimizer was (or would have been) told. */
+/** A stored trial as the optimizer was (or would have been) told it. */
+const recordTrial = (record: TrialRecord): Trial => ({ point: record.point, result: recordResult(record) });
+
+/** A stored trial's result. */
 function recordResult(record: TrialRecord): EvaluationResult {
   return record.evaluation
     ? { ok: true, pointHash: record.pointHash, evaluation: record.evaluation }

@@ -7,6 +7,9 @@ import type { PerformanceModel } from '../contracts/performance-model.js';
 import type { Workload } from '../domain/workload.js';
 import type { PluginKind } from './plugin-manifest.js';
 
+/** Options type of a factory that declares no `optionsSchema`. */
+export type DefaultOptions = Readonly<Record<string, unknown>>;
+
 /**
  * What a factory gets when the CLI (through the {@link PluginRegistry}) creates a component.
  *
@@ -45,27 +48,24 @@ export interface ComponentFactory<T, Options = Readonly<Record<string, unknown>>
 }
 
 /** Creates {@link Evaluator}s. Bound by plugins of kind `evaluator`. */
-export interface EvaluatorFactory<Options = Readonly<Record<string, unknown>>> extends ComponentFactory<Evaluator, Options> {}
+export type EvaluatorFactory<Options = DefaultOptions> = ComponentFactory<Evaluator, Options>;
 /** DI token under which plugin modules bind their {@link EvaluatorFactory} values (multi-binding). */
 export const EvaluatorFactory = Symbol.for('polaris.EvaluatorFactory');
 
 /** Creates {@link Optimizer}s. Bound by plugins of kind `optimizer`. */
-export interface OptimizerFactory<Options = Readonly<Record<string, unknown>>> extends ComponentFactory<Optimizer, Options> {}
+export type OptimizerFactory<Options = DefaultOptions> = ComponentFactory<Optimizer, Options>;
 /** DI token under which plugin modules bind their {@link OptimizerFactory} values. */
 export const OptimizerFactory = Symbol.for('polaris.OptimizerFactory');
 
 /** Creates {@link Mapper}s. Bound by plugins of kind `mapper`. */
-export interface MapperFactory<Options = Readonly<Record<string, unknown>>> extends ComponentFactory<Mapper, Options> {}
+export type MapperFactory<Options = DefaultOptions> = ComponentFactory<Mapper, Options>;
 /** DI token under which plugin modules bind their {@link MapperFactory} values. */
 export const MapperFactory = Symbol.for('polaris.MapperFactory');
 
 /** Creates {@link PerformanceModel}s. Bound by plugins of kind `model`. */
-export interface PerformanceModelFactory<Options = Readonly<Record<string, unknown>>> extends ComponentFactory<PerformanceModel, Options> {}
+export type PerformanceModelFactory<Options = DefaultOptions> = ComponentFactory<PerformanceModel, Options>;
 /** DI token under which plugin modules bind their {@link PerformanceModelFactory} values. */
 export const PerformanceModelFactory = Symbol.for('polaris.PerformanceModelFactory');
-
-/** Options type of a factory that declares no `optionsSchema`. */
-export type DefaultOptions = Readonly<Record<string, unknown>>;
 
 /** The component type each plugin kind produces. */
 export interface ComponentOfKind {

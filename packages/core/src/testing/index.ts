@@ -6,6 +6,5 @@ export { SHARED_DATA } from './shared-data.js';
 export * from './evaluator-contract.js';
 export * from './optimizer-contract.js';
 export * from './macs-per-pe-evaluation.js';
-export * from './seeded-random.js';
 export * from './tiny-workload.js';
 export * from '../store/store-contract.js';
