@@ -113,23 +113,33 @@ function inputFills(
   return fills;
 }
 
-/** Timeloop's roofline: cycles a level needs given its per-instance access counts. */
-function levelCycles(T: number, bw: LevelBandwidth, readRate: number, writeRate: number): number {
+/**
+ * Timeloop's roofline for one level: slowdown = min(1, bw / demand) over read, write and shared
+ * bandwidth (words/cycle/instance; Infinity when unspecified), cycles = ⌈T / slowdown⌉.
+ * The order of the floating-point operations is Timeloop's: it differs from ⌈accesses / bw⌉ on
+ * about 10% of bandwidth-bound mappings.
+ */
+function levelCycles(T: number, readBw: number, writeBw: number, sharedBw: number, readRate: number, writeRate: number): number {
   let slowdown = 1;
-  if (bw.read !== undefined && bw.read < readRate) slowdown = Math.min(slowdown, bw.read / readRate);
-  if (bw.write !== undefined && bw.write < writeRate) slowdown = Math.min(slowdown, bw.write / writeRate);
-  const shared = readRate + writeRate;
-  if (bw.shared !== undefined && bw.shared < shared) slowdown = Math.min(slowdown, bw.shared / shared);
+  if (readBw < readRate) slowdown = Math.min(slowdown, readBw / readRate);
+  if (writeBw < writeRate) slowdown = Math.min(slowdown, writeBw / writeRate);
+  const demand = readRate + writeRate;
+  if (sharedBw < demand) slowdown = Math.min(slowdown, sharedBw / demand);
   return Math.ceil(T / slowdown);
+}
+
+/** [read, write, shared] bandwidth with Infinity for an unspecified one. */
+function bandwidthTriple(bw: LevelBandwidth): [number, number, number] {
+  return [bw.read ?? Infinity, bw.write ?? Infinity, bw.shared ?? Infinity];
 }
 
 /** Compiles the model for one layer on one hardware configuration. */
 export function createLayerKernel(layer: Layer, hw: HardwareConfig, options?: AnalyticalOptions): LayerKernel {
   const energy = resolveEnergy(options?.energy ?? 'timeloop', hw);
   const bandwidths = resolveBandwidths(hw, options);
-  const accBw = bandwidths.accumulator;
-  const spBw = bandwidths.scratchpad;
-  const dramBw = bandwidths.dram;
+  const [accRead, accWrite, accShared] = bandwidthTriple(bandwidths.accumulator);
+  const [spRead, spWrite, spShared] = bandwidthTriple(bandwidths.scratchpad);
+  const [dramRead, dramWrite, dramShared] = bandwidthTriple(bandwidths.dram);
   const eMac = energy.mac;
   const [eReg, eAcc, eSp, eDram] = energy.perWord;
   const [bReg, bAcc, bSp, bDram] = energy.blockWords;
@@ -187,9 +197,9 @@ export function createLayerKernel(layer: Layer, hw: HardwareConfig, options?: An
     const totalEnergy = eMac * macs + eRegL + eAccL + eSpL + eDramL;
 
     // Roofline in Timeloop's floating-point order: per-tensor rates summed W, I, O.
-    const accCycles = levelCycles(T, accBw, accReadO / T, (fillO1 + accUpdO) / T);
-    const spCycles = levelCycles(T, spBw, spReadW / T + spReadI / T, fillW2 / T + fillI2 / T);
-    const dramCycles = levelCycles(T, dramBw, fillW2 / T + fillI2 / T + dramReadO / T, dramUpdO / T);
+    const accCycles = levelCycles(T, accRead, accWrite, accShared, accReadO / T, (fillO1 + accUpdO) / T);
+    const spCycles = levelCycles(T, spRead, spWrite, spShared, spReadW / T + spReadI / T, fillW2 / T + fillI2 / T);
+    const dramCycles = levelCycles(T, dramRead, dramWrite, dramShared, fillW2 / T + fillI2 / T + dramReadO / T, dramUpdO / T);
     let cycles = T;
     if (accCycles > cycles) cycles = accCycles;
     if (spCycles > cycles) cycles = spCycles;
