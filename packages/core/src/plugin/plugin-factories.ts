@@ -5,6 +5,7 @@ import type { Mapper } from '../contracts/mapper.js';
 import type { Optimizer } from '../contracts/optimizer.js';
 import type { PerformanceModel } from '../contracts/performance-model.js';
 import type { Workload } from '../domain/workload.js';
+import type { HardwareSpace } from '../space/hardware-space.js';
 import type { PluginKind } from './plugin-manifest.js';
 
 /** Options type of a factory that declares no `optionsSchema`. */
@@ -28,6 +29,8 @@ export interface PluginContext<Options = Readonly<Record<string, unknown>>> {
   readonly container: Container;
   /** The workload of the run, when the host knows it (optimizers need its layers). */
   readonly workload?: Workload;
+  /** The run's hardware space (the template narrowed by the config's `space:`), for optimizers. */
+  readonly hardwareSpace?: HardwareSpace;
 }
 
 /**

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Container, type ContainerModule } from 'inversify';
 import type { Workload } from '../domain/workload.js';
+import type { HardwareSpace } from '../space/hardware-space.js';
 import {
   PluginError, PluginLoadError, PluginOptionsError, PluginUnavailableError, UnknownPluginError,
 } from './plugin-errors.js';
@@ -45,6 +46,7 @@ export interface CreateOptions {
   /** Default 0. */
   readonly seed?: number;
   readonly workload?: Workload;
+  readonly hardwareSpace?: HardwareSpace;
 }
 
 interface Entry {
@@ -185,7 +187,7 @@ export class PluginRegistry {
     }
     const options = parseOptions(kind, factory, init.options ?? {});
     const context: PluginContext<unknown> = {
-      id, options, seed: init.seed ?? 0, container: this.container, workload: init.workload,
+      id, options, seed: init.seed ?? 0, container: this.container, workload: init.workload, hardwareSpace: init.hardwareSpace,
     };
     return factory.create(context);
   }

@@ -1,0 +1,44 @@
+import { ContainerModule } from 'inversify';
+import { EvaluatorFactory, MapperFactory, defineEvaluator, defineMapper } from '@polaris/core';
+import { z } from 'zod';
+import { AnalyticalMapper } from '../mapper/analytical-mapper.js';
+import { AnalyticalEvaluator } from './analytical-evaluator.js';
+import { energyOptionSchema } from './energy-table-file.js';
+
+const evaluatorOptions = z.strictObject({
+  /** `timeloop` (default, Timeloop/Accelergy per-word energies), `dosa`, or a table. */
+  energy: energyOptionSchema.default('timeloop'),
+});
+
+const mapperOptions = z.strictObject({
+  energy: energyOptionSchema.default('timeloop'),
+  /** Random valid mappings drawn per start. */
+  samples: z.int().min(1).optional(),
+  /** Local-improvement moves per start. */
+  improvementSteps: z.int().min(0).optional(),
+  /** Independent starts. */
+  starts: z.int().min(1).optional(),
+});
+
+/** The `analytical` plugin: the analytical evaluator and the per-layer mapper. */
+export const analyticalEvaluatorFactory = defineEvaluator({
+  id: 'analytical',
+  description: 'Timeloop-exact analytical model of the Gemmini template (access counts, per-action energy, roofline latency)',
+  optionsSchema: evaluatorOptions,
+  create: ({ options }) => new AnalyticalEvaluator({ energy: options.energy }),
+});
+
+export const analyticalMapperFactory = defineMapper({
+  id: 'analytical',
+  description: 'seeded random-pruned sampling plus local improvement, minimising layer EDP under the analytical model',
+  optionsSchema: mapperOptions,
+  create: ({ options }) => {
+    const { energy, ...budget } = options;
+    return new AnalyticalMapper({ ...budget, model: { energy } });
+  },
+});
+
+export default new ContainerModule(({ bind }) => {
+  bind<EvaluatorFactory>(EvaluatorFactory).toConstantValue(analyticalEvaluatorFactory);
+  bind<MapperFactory>(MapperFactory).toConstantValue(analyticalMapperFactory);
+});

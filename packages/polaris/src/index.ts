@@ -1,0 +1,3 @@
+/** @polaris/polaris — optimizers and the search loop. */
+export * from './random/random-optimizer.js';
+export { randomOptimizerFactory } from './random/random-plugin.js';
