@@ -40,9 +40,11 @@ export const DETAIL_LENGTH = 48;
 /** Evaluates a packed mapping into `out` ({@link SCORE}) and, when given, `detail`. */
 export type LayerKernel = (packed: PackedMapping, out: Float64Array, detail: Float64Array | null) => void;
 
-/** Bit masks over DIMS (R0 S1 P2 Q3 C4 K5 N6) of the dims indexing each tensor. */
+/**
+ * Bit masks over DIMS (R0 S1 P2 Q3 C4 K5 N6) of the dims indexing weights and outputs (inputs,
+ * indexed by all but K, are handled by `inputFills`).
+ */
 const MASK_W = 0b0110011;
-const MASK_I = 0b1011111;
 const MASK_O = 0b1101100;
 const ORDER = 28;
 
