@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { firstValueFrom, toArray } from 'rxjs';
+import {
+  DEFAULT_GEMMINI, type DesignPoint, type HardwareConfig, type Mapping, type Workload,
+  formatHardware, hardwareViolations, parseHardware, parseMapping, resolveWorkload,
+} from '@polaris/core';
+import { createRegistry } from '../host/builtin-plugins.js';
+import { resolveEnergyOption } from '../host/energy-option.js';
+import { formatDesignReport } from '../render/format-design-report.js';
+import { UsageError } from './usage-error.js';
+
+/** Flags of `polaris evaluate` for one design. */
+export interface EvaluateFlags {
+  readonly workload: string;
+  readonly hw: string;
+  readonly mapping?: string;
+  readonly fidelity: string;
+  readonly energy: string;
+  readonly seed: number;
+  readonly json?: boolean;
+}
+
+/**
+ * Reads a mapping file: one Timeloop/DOSA mapping string per unique layer of the workload, in
+ * workload order (`polaris workloads --layers <name>` lists the order); blank lines and lines
+ * starting with # are ignored.
+ */
+export function readMappingFile(path: string, workload: Workload): Mapping[] {
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.length !== workload.layers.length) {
+    throw new UsageError(`${path} holds ${lines.length} mappings but workload ${workload.name} has ${workload.layers.length} unique layers; ` +
+      'give one mapping per line, in the order `polaris workloads --layers` prints');
+  }
+  return lines.map((line, i) => {
+    try {
+      return parseMapping(line);
+    } catch (error) {
+      throw new UsageError(`${path}, mapping ${i + 1} (layer "${workload.layers[i].name}"): ${(error as Error).message}`);
+    }
+  });
+}
+
+function checkedHardware(text: string): HardwareConfig {
+  const hardware = parseHardware(text);
+  const problems = hardwareViolations(hardware);
+  if (problems.length > 0) throw new UsageError(`--hw ${text}: ${problems.join('; ')}`);
+  return hardware;
+}
+
+/** `polaris evaluate`: scores one design (mappings from a file, or found by the mapper) at each asked fidelity. */
+export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
+  const workload = resolveWorkload(flags.workload);
+  const hardware = flags.hw ? checkedHardware(flags.hw) : DEFAULT_GEMMINI;
+  const energy = resolveEnergyOption(flags.energy);
+  const registry = createRegistry();
+  let mappings: Mapping[];
+  if (flags.mapping) {
+    mappings = readMappingFile(flags.mapping, workload);
+  } else {
+    const mapper = await registry.mapper('analytical', { options: { energy }, seed: flags.seed });
+    process.stderr.write(`mapping ${workload.layers.length} layers onto ${formatHardware(hardware)} with the analytical mapper (seed ${flags.seed})…\n`);
+    mappings = workload.layers.map(({ layer }) => mapper.map(layer, hardware, flags.seed).mapping);
+  }
+  const point: DesignPoint = { hardware, mappings };
+  const fidelities = flags.fidelity.split(',').map((f) => f.trim()).filter(Boolean);
+  const reports: unknown[] = [];
+  let failed = false;
+  for (const fidelity of fidelities) {
+    const evaluator = await registry.evaluator(fidelity, { options: fidelity === 'analytical' ? { energy } : {}, seed: flags.seed, workload });
+    const [result] = await firstValueFrom(evaluator.evaluate([point], workload).pipe(toArray()));
+    if (!result?.ok) {
+      failed = true;
+      process.stderr.write(`${fidelity}: the design is not valid: ${result ? result.error : 'no result'}\n`);
+      continue;
+    }
+    if (flags.json) reports.push({ fidelity, hardware, evaluation: result.evaluation });
+    else process.stdout.write(`${formatDesignReport(workload, point, result.evaluation)}\n\n`);
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  return failed ? 1 : 0;
+}

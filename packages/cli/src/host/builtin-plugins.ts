@@ -1,0 +1,19 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PluginRegistry } from '@polaris/core';
+
+/** Plugin packages shipped with Polaris; the registry imports each only when a config asks for it. */
+export const BUILTIN_PLUGIN_PACKAGES = ['@polaris/analytical', '@polaris/polaris'] as const;
+
+/** Folder of the CLI package, from which the built-in plugin packages resolve. */
+const CLI_DIR = dirname(fileURLToPath(new URL('../../package.json', import.meta.url)));
+
+/**
+ * A registry holding the built-in plugins plus `extra` plugin specs: absolute paths (the run
+ * config resolves relative ones against its folder) or package names installed beside Polaris.
+ */
+export function createRegistry(extra: readonly string[] = []): PluginRegistry {
+  const registry = new PluginRegistry({ baseDir: CLI_DIR });
+  for (const spec of [...BUILTIN_PLUGIN_PACKAGES, ...extra]) registry.add(spec);
+  return registry;
+}
