@@ -116,7 +116,7 @@ describe('polaris CLI', () => {
     it('unknown workload and plugin name the allowed values', () => {
       expectClean(polaris(['evaluate', '--workload', 'resnet-50']), /allowed: resnet50, bert, unet, retinanet/);
       const dir = tempDir();
-      expectClean(polaris(['run', writeConfig(dir, 2, 'fidelity: rtlx\n')]), /unknown evaluator "rtlx"; known evaluators: "analytical"/);
+      expectClean(polaris(['run', writeConfig(dir, 2, 'evaluator: rtlx\n')]), /unknown evaluator "rtlx"; known evaluators: "analytical"/);
     });
 
     it('hardware outside the template, an unparsable mapping, a mapping that does not fit', () => {

@@ -1,12 +1,12 @@
 import {
   type DesignPoint, type EvaluationResult, type Evaluator, type EvaluatorCapabilities, type Workload,
-  hardwareViolations, hashDesignPoint, mappingViolations, milliseconds,
+  evaluateInProcess, milliseconds,
 } from '@polaris/core';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { rooflineNetwork } from './roofline-model.js';
 import { DEFAULT_ROOFLINE_OPTIONS, type RooflineOptions, rooflineVersion } from './roofline-options.js';
 
-/** Evaluator id, the name a config's `fidelity:` uses. */
+/** Evaluator id, the name a config's `evaluator:` uses. */
 export const ROOFLINE_ID = 'roofline';
 
 /**
@@ -35,41 +35,12 @@ export class RooflineEvaluator implements Evaluator {
     this.version = rooflineVersion(this.options);
   }
 
+  /** Scores the points in-process on subscription (core's `evaluateInProcess`: invalid points and failures become values). */
   evaluate(points: readonly DesignPoint[], workload: Workload): Observable<EvaluationResult> {
-    return new Observable<EvaluationResult>((subscriber) => {
-      for (const point of points) {
-        if (subscriber.closed) return;
-        subscriber.next(this.evaluateOne(point, workload));
-      }
-      subscriber.complete();
+    return evaluateInProcess(points, workload, 'roofline model', (point) => {
+      const started = performance.now();
+      const evaluation = rooflineNetwork(workload, point.mappings, this.options, { id: this.id, version: this.version });
+      return { ...evaluation, cost: milliseconds(performance.now() - started) };
     });
   }
-
-  private evaluateOne(point: DesignPoint, workload: Workload): EvaluationResult {
-    const started = performance.now();
-    const pointHash = hashDesignPoint(point);
-    const problems = violations(point, workload);
-    if (problems.length > 0) {
-      return { ok: false, pointHash, recoverable: false, error: `invalid design point (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.join('; ')}` };
-    }
-    try {
-      const by = { id: this.id, version: this.version };
-      const evaluation = rooflineNetwork(workload, point.mappings, this.options, by);
-      return { ok: true, pointHash, evaluation: { ...evaluation, cost: milliseconds(performance.now() - started) } };
-    } catch (error) {
-      // Results are values: an unexpected failure must not end the stream for the other points.
-      return { ok: false, pointHash, recoverable: false, error: `roofline model failed: ${(error as Error).message}` };
-    }
-  }
-}
-
-/** Every reason `point` cannot be scored on `workload`, each naming where it is; empty when valid. */
-function violations(point: DesignPoint, workload: Workload): string[] {
-  const hardware = hardwareViolations(point.hardware).map((message) => `hardware: ${message}`);
-  if (hardware.length > 0) return hardware; // mapping checks need a sane PE array and buffers
-  if (point.mappings.length !== workload.layers.length) {
-    return [`the point has ${point.mappings.length} mappings but workload "${workload.name}" has ${workload.layers.length} unique layers; give one mapping per layer, in workload order`];
-  }
-  return workload.layers.flatMap(({ name, layer }, i) =>
-    mappingViolations(layer, point.hardware, point.mappings[i]).map((v) => `layer ${i + 1} "${name}" [${v.code}]: ${v.message}`));
 }

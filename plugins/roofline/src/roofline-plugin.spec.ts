@@ -10,7 +10,7 @@ import {
 
 /**
  * Loads the plugin the way a user does: by naming its folder in a run config's `plugins:` and
- * choosing `fidelity: roofline`, then runs a short random search scored by it.
+ * choosing `evaluator: roofline`, then runs a short random search scored by it.
  */
 
 /** This package's folder (plugins/roofline). */
@@ -44,7 +44,7 @@ describe('the roofline plugin loaded from a run config', () => {
     const configPath = writeConfig('roofline-bert.yaml', [
       'seed: 7',
       'workload: bert',
-      'fidelity: roofline',
+      'evaluator: roofline',
       'optimizer: {id: random, options: {maxHardwareDraws: 16}}',
       'budget: {trials: 6, batch: 3}',
       'space: {peDim: [8, 32], spKB: [64, 512], accKB: [16, 128]}',
@@ -71,7 +71,7 @@ describe('the roofline plugin loaded from a run config', () => {
     registry.container.bind<Mapper>(Mapper).toConstantValue(mapper);
 
     const workload = resolveWorkload(config.workload);
-    const evaluator = await registry.evaluator(config.fidelity, { seed: config.seed });
+    const evaluator = await registry.evaluator(config.evaluator.id, { options: config.evaluator.options, seed: config.seed });
     const optimizer = await registry.optimizer(config.optimizer.id, {
       options: config.optimizer.options, seed: config.seed, workload, hardwareSpace: new HardwareSpace(config.space),
     });

@@ -17,7 +17,7 @@ export const rooflineEvaluatorFactory = defineEvaluator({
 
 /**
  * The plugin's module: binds the factory (never an evaluator — nothing is built until a config
- * asks for `fidelity: roofline`) under core's multi-bound `EvaluatorFactory` token.
+ * asks for `evaluator: roofline`) under core's multi-bound `EvaluatorFactory` token.
  */
 export const rooflinePlugin = new ContainerModule(({ bind }) => {
   bind<EvaluatorFactory>(EvaluatorFactory).toConstantValue(rooflineEvaluatorFactory);

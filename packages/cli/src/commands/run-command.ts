@@ -40,15 +40,15 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
     registry.container.bind(Store).toConstantValue(store);
     const mapper = await registry.mapper('analytical', { options: { energy }, seed: config.seed });
     registry.container.bind<MapperType>(Mapper).toConstantValue(mapper);
-    const evaluator: Evaluator = await registry.evaluator(config.fidelity, {
-      options: config.fidelity === 'analytical' ? { energy } : {}, seed: config.seed, workload,
-    });
+    // The config's `energy` table prices the analytical model; evaluator options may override it.
+    const evaluatorOptions = config.evaluator.id === 'analytical' ? { energy, ...config.evaluator.options } : config.evaluator.options;
+    const evaluator: Evaluator = await registry.evaluator(config.evaluator.id, { options: evaluatorOptions, seed: config.seed, workload });
     const optimizer = await registry.optimizer(config.optimizer.id, {
       options: config.optimizer.options, seed: config.seed, workload, hardwareSpace,
     });
     const runId = runIdFor(config);
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    log(`run ${runId}: ${workload.name} (${workload.layers.length} unique layers), ${config.fidelity} fidelity, ` +
+    log(`run ${runId}: ${workload.name} (${workload.layers.length} unique layers), evaluator ${evaluator.id} (${evaluator.fidelity} fidelity), ` +
       `optimizer ${config.optimizer.id}, ${config.budget.trials} trials, seed ${config.seed}; store ${config.store}`);
 
     const search = runSearch({
@@ -89,7 +89,7 @@ function report(config: RunConfig, runId: string, workload: ReturnType<typeof re
   }
   process.stdout.write(`\nbest design (trial ${summary.best.index})\n`);
   process.stdout.write(`${formatDesignReport(workload, summary.best.point, summary.best.evaluation)}\n`);
-  const outputPath = expandOutputPath(config, { workload: workload.name, optimizer: config.optimizer.id, fidelity: config.fidelity });
+  const outputPath = expandOutputPath(config, { workload: workload.name, optimizer: config.optimizer.id, evaluator: config.evaluator.id });
   mkdirSync(dirname(outputPath), { recursive: true });
   writeFileSync(outputPath, `${JSON.stringify(buildResultDocument(config, runId, workload, summary), null, 2)}\n`);
   log(`\nresult written to ${outputPath}; run stored in ${config.store} as ${runId}`);

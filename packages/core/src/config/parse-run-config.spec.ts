@@ -23,7 +23,7 @@ describe('parseRunConfig', () => {
       name: 'quick',
       seed: 1,
       workload: 'resnet50',
-      fidelity: 'analytical',
+      evaluator: { id: 'analytical', options: {} },
       optimizer: { id: 'random', options: {} },
       budget: { trials: 200, batch: 8 },
       space: {},
@@ -41,7 +41,7 @@ describe('parseRunConfig', () => {
 name: resnet50-quickstart
 seed: 7
 workload: ./problems/conv1.yaml
-fidelity: rtl
+evaluator: {id: rtl, options: {timeoutSeconds: 600}}
 optimizer:
   id: genetic
   options: {population: 32}
@@ -65,6 +65,7 @@ concurrency: {analytical: 4, rtl: 2}
     expect(expandOutputPath(config)).toBe('/work/exp/out/resnet50-quickstart-genetic-7.json');
     expect(expandOutputPath(config, { seed: 9 })).toBe('/work/exp/out/resnet50-quickstart-genetic-9.json');
     expect(config.concurrency).toEqual({ analytical: 4, rtl: 2 });
+    expect(config.evaluator).toEqual({ id: 'rtl', options: { timeoutSeconds: 600 } });
   });
 
   it('accepts an optimizer given by id alone and keeps :memory: stores', () => {
@@ -95,7 +96,7 @@ concurrency: {analytical: 4, rtl: 2}
 
   it('rejects unknown keys, listing the known ones and guessing the typo', () => {
     const [problem] = problemsOf('workload: resnet50\noptimiser: random');
-    expect(problem).toMatch(/^optimiser: unknown key "optimiser" \(did you mean "optimizer"\?\); allowed: name, seed, workload, fidelity, optimizer, budget/);
+    expect(problem).toMatch(/^optimiser: unknown key "optimiser" \(did you mean "optimizer"\?\); allowed: name, seed, workload, evaluator, optimizer, budget/);
     expect(problemsOf('workload: r\nbudget: {trails: 5}')).toEqual([
       'budget.trails: unknown key "trails" (did you mean "trials"?); allowed: trials, batch, minutes',
     ]);
@@ -140,7 +141,7 @@ concurrency: {analytical: 4, rtl: 2}
   it('checks names and output placeholders', () => {
     expect(problemsOf('workload: r\nname: "my run"')[0]).toMatch(/^name: expected a run name, got "my run" .*allowed: letters, digits/);
     expect(problemsOf('workload: r\noutput: "runs/{nam}.json"')[0]).toBe(
-      'output: unknown placeholder {nam} in "runs/{nam}.json"; allowed: {name} {seed} {workload} {optimizer} {fidelity}',
+      'output: unknown placeholder {nam} in "runs/{nam}.json"; allowed: {name} {seed} {workload} {optimizer} {evaluator}',
     );
   });
 });

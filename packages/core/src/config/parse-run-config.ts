@@ -61,7 +61,7 @@ export function expandOutputPath(config: RunConfig, overrides: Partial<Record<(t
     seed: config.seed,
     workload: basename(config.workload, extname(config.workload)),
     optimizer: config.optimizer.id,
-    fidelity: config.fidelity,
+    evaluator: config.evaluator.id,
     ...overrides,
   };
   return config.output.replace(/\{([^}]*)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));

@@ -11,7 +11,7 @@ import { hinted } from './config-hints.js';
  * name: resnet50-quickstart
  * seed: 1
  * workload: resnet50            # built-in name, or a Timeloop problem YAML file / folder
- * fidelity: analytical          # id of the evaluator plugin that scores points
+ * evaluator: analytical         # evaluator plugin that scores points, or {id, options}
  * optimizer: {id: random, options: {}}   # or just `optimizer: random`
  * budget: {trials: 200, batch: 8}        # optional `minutes` caps wall time
  * space: {peDim: [2, 128], spKB: [1, 2048], accKB: [1, 2048]}  # narrows the template
@@ -26,7 +26,7 @@ import { hinted } from './config-hints.js';
 const PLUGIN_ID = /^[a-z0-9][a-z0-9._-]*$/i;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Placeholders {@link expandOutputPath} fills in the `output` template. */
-export const OUTPUT_PLACEHOLDERS = ['name', 'seed', 'workload', 'optimizer', 'fidelity'] as const;
+export const OUTPUT_PLACEHOLDERS = ['name', 'seed', 'workload', 'optimizer', 'evaluator'] as const;
 
 const positiveInt = (allowed = 'integer ≥ 1') =>
   hinted(z.int().min(1), { expected: 'a positive integer', allowed });
@@ -52,13 +52,17 @@ function rangeSchema(key: keyof HardwareConfig) {
   });
 }
 
-const optimizerObject = hinted(
-  z.strictObject({
-    id: hinted(z.string().regex(PLUGIN_ID), { expected: 'an optimizer plugin id', allowed: 'e.g. random, genetic, bayesian, gradient, polaris' }),
-    options: hinted(z.record(z.string(), z.unknown()), { expected: 'a mapping of options', allowed: 'any mapping; passed to the optimizer as is' }).default({}),
-  }),
-  { expected: 'an optimizer id or {id, options}', allowed: 'a plugin id, or a mapping with id and options' },
-);
+/** A component chosen by plugin id, with options passed to its factory: `random` or `{id: random, options: {…}}`. */
+function componentSchema(kind: string, examples: string) {
+  const object = hinted(
+    z.strictObject({
+      id: hinted(z.string().regex(PLUGIN_ID), { expected: `an ${kind} plugin id`, allowed: examples }),
+      options: hinted(z.record(z.string(), z.unknown()), { expected: 'a mapping of options', allowed: `any mapping; validated by the ${kind}` }).default({}),
+    }),
+    { expected: `an ${kind} id or {id, options}`, allowed: 'a plugin id, or a mapping with id and options' },
+  );
+  return z.preprocess((v) => (typeof v === 'string' ? { id: v } : v), object);
+}
 
 const outputTemplate = hinted(
   z.string().min(1).superRefine((text, ctx) => {
@@ -77,8 +81,8 @@ export const runConfigSchema = hinted(
     name: hinted(z.string().regex(NAME), { expected: 'a run name', allowed: 'letters, digits, . _ - (no spaces or slashes)' }).default('run'),
     seed: hinted(z.int().min(0).max(Number.MAX_SAFE_INTEGER), { expected: 'a non-negative integer', allowed: 'integer ≥ 0' }).default(1),
     workload: nonEmpty('a workload', 'a built-in name (resnet50, bert, unet, retinanet) or a path to a Timeloop problem YAML file or folder'),
-    fidelity: hinted(z.string().regex(PLUGIN_ID), { expected: 'an evaluator plugin id', allowed: 'e.g. analytical, starlight, rtl, or a plugin of yours' }).default('analytical'),
-    optimizer: z.preprocess((v) => (typeof v === 'string' ? { id: v } : v), optimizerObject).default({ id: 'random', options: {} }),
+    evaluator: componentSchema('evaluator', 'e.g. analytical, starlight, rtl, or a plugin of yours').default({ id: 'analytical', options: {} }),
+    optimizer: componentSchema('optimizer', 'e.g. random, genetic, bayesian, gradient, polaris').default({ id: 'random', options: {} }),
     budget: hinted(
       z.strictObject({
         trials: positiveInt().default(200),

@@ -5,6 +5,8 @@ import type { Evaluation, Fidelity } from '../domain/evaluation.js';
 export interface EvaluationKey {
   readonly fidelity: Fidelity;
   readonly pointHash: string;
+  /** Id of the evaluator plugin: two evaluators of one fidelity never share results. */
+  readonly evaluator: string;
   readonly evaluatorVersion: string;
   /** Hash of the workload's layers and counts. */
   readonly workloadHash: string;

@@ -9,3 +9,4 @@ export * from './random.js';
 export * from './workload-hash.js';
 export * from './dosa-csv.js';
 export * from './mapping-validity.js';
+export * from './design-point-validity.js';

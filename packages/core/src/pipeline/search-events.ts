@@ -275,7 +275,7 @@ class SearchLoop {
 
   private key(pointHash: string): EvaluationKey {
     const { evaluator } = this.options;
-    return { fidelity: evaluator.fidelity, pointHash, evaluatorVersion: evaluator.version, workloadHash: this.workloadKey };
+    return { fidelity: evaluator.fidelity, pointHash, evaluator: evaluator.id, evaluatorVersion: evaluator.version, workloadHash: this.workloadKey };
   }
 
   private concurrency(): number {

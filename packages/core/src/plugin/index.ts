@@ -4,3 +4,4 @@ export * from './plugin-errors.js';
 export * from './plugin-source.js';
 export * from './plugin-registry.js';
 export * from './which.js';
+export * from './evaluate-in-process.js';

@@ -10,7 +10,7 @@ import { StoreError } from './store-error.js';
 interface StoredEvaluation { key: EvaluationKey; point: string; evaluation: string }
 interface StoredTrial { runId: string; index: number; pointHash: string; point: string; evaluation?: string; error?: string }
 
-const keyText = (k: EvaluationKey): string => JSON.stringify([k.fidelity, k.pointHash, k.evaluatorVersion, k.workloadHash]);
+const keyText = (k: EvaluationKey): string => JSON.stringify([k.fidelity, k.pointHash, k.evaluator, k.evaluatorVersion, k.workloadHash]);
 
 /**
  * A {@link Store} in memory, for tests and dry runs. It behaves like {@link SqliteStore} —
@@ -43,7 +43,7 @@ export class MemoryStore implements QueryableStore {
 
   evaluations(filter: EvaluationFilter = {}): EvaluationRecord[] {
     this.checkOpen();
-    const fields = (['fidelity', 'pointHash', 'evaluatorVersion', 'workloadHash'] as const).filter((f) => filter[f] !== undefined);
+    const fields = (['fidelity', 'pointHash', 'evaluator', 'evaluatorVersion', 'workloadHash'] as const).filter((f) => filter[f] !== undefined);
     return [...this.evaluationsByKey.values()]
       .filter((s) => fields.every((f) => s.key[f] === filter[f]))
       .map((s) => ({ key: { ...s.key }, point: decodePoint(s.point), evaluation: decodeEvaluation(s.evaluation) }));

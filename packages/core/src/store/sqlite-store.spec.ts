@@ -16,7 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const key = (workloadHash = 'w') => ({ fidelity: 'analytical' as const, pointHash: hashDesignPoint(sampleDesignPoint()), evaluatorVersion: '1.0.0', workloadHash });
+const key = (workloadHash = 'w') => ({ fidelity: 'analytical' as const, pointHash: hashDesignPoint(sampleDesignPoint()), evaluator: 'analytical', evaluatorVersion: '1.0.0', workloadHash });
 
 describe('SqliteStore', () => {
   it('creates parent folders and uses WAL with a busy timeout', () => {

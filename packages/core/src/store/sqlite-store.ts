@@ -11,7 +11,7 @@ import type { EvaluationFilter, EvaluationRecord, QueryableStore } from './query
 import { StoreError, StoreVersionError } from './store-error.js';
 
 /** Version of the table layout below; bump it (and say how to migrate) when it changes. */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS evaluations (
   fidelity TEXT NOT NULL, point_hash TEXT NOT NULL, evaluator_version TEXT NOT NULL, workload_hash TEXT NOT NULL,
   evaluator TEXT NOT NULL, cycles REAL, energy REAL, edp REAL,
   point TEXT NOT NULL, evaluation TEXT NOT NULL, created_at TEXT NOT NULL,
-  PRIMARY KEY (fidelity, point_hash, evaluator_version, workload_hash)
+  PRIMARY KEY (fidelity, point_hash, evaluator, evaluator_version, workload_hash)
 );
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY, config TEXT NOT NULL, seed INTEGER NOT NULL,
@@ -44,7 +44,7 @@ export interface SqliteStoreOptions {
 interface RunRow { id: string; config: string; seed: number; status: RunStatus; started_at: string; finished_at: string | null }
 interface TrialRow { run_id: string; idx: number; point_hash: string; point: string; evaluation: string | null; error: string | null }
 interface EvaluationRow {
-  fidelity: EvaluationKey['fidelity']; point_hash: string; evaluator_version: string; workload_hash: string;
+  fidelity: EvaluationKey['fidelity']; point_hash: string; evaluator: string; evaluator_version: string; workload_hash: string;
   point: string; evaluation: string;
 }
 
@@ -112,8 +112,8 @@ export class SqliteStore implements QueryableStore {
 
   getEvaluation(key: EvaluationKey): Evaluation | undefined {
     const row = this.db.prepare(`SELECT evaluation FROM evaluations
-      WHERE fidelity = ? AND point_hash = ? AND evaluator_version = ? AND workload_hash = ?`)
-      .get(key.fidelity, key.pointHash, key.evaluatorVersion, key.workloadHash) as { evaluation: string } | undefined;
+      WHERE fidelity = ? AND point_hash = ? AND evaluator = ? AND evaluator_version = ? AND workload_hash = ?`)
+      .get(key.fidelity, key.pointHash, key.evaluator, key.evaluatorVersion, key.workloadHash) as { evaluation: string } | undefined;
     return row ? decodeEvaluation(row.evaluation) : undefined;
   }
 
@@ -128,14 +128,14 @@ export class SqliteStore implements QueryableStore {
 
   evaluations(filter: EvaluationFilter = {}): EvaluationRecord[] {
     const columns: [keyof EvaluationKey, string][] = [
-      ['fidelity', 'fidelity'], ['pointHash', 'point_hash'], ['evaluatorVersion', 'evaluator_version'], ['workloadHash', 'workload_hash'],
+      ['fidelity', 'fidelity'], ['pointHash', 'point_hash'], ['evaluator', 'evaluator'], ['evaluatorVersion', 'evaluator_version'], ['workloadHash', 'workload_hash'],
     ];
     const used = columns.filter(([field]) => filter[field] !== undefined);
     const where = used.length > 0 ? `WHERE ${used.map(([, column]) => `${column} = ?`).join(' AND ')}` : '';
     const rows = this.db.prepare(`SELECT * FROM evaluations ${where} ORDER BY rowid`)
       .all(...used.map(([field]) => filter[field])) as EvaluationRow[];
     return rows.map((r) => ({
-      key: { fidelity: r.fidelity, pointHash: r.point_hash, evaluatorVersion: r.evaluator_version, workloadHash: r.workload_hash },
+      key: { fidelity: r.fidelity, pointHash: r.point_hash, evaluator: r.evaluator, evaluatorVersion: r.evaluator_version, workloadHash: r.workload_hash },
       point: decodePoint(r.point),
       evaluation: decodeEvaluation(r.evaluation),
     }));

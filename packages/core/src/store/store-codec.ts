@@ -30,9 +30,9 @@ export function decodeEvaluation(text: string): Evaluation {
 
 /** Checks that an evaluation agrees with the key it is stored under. */
 export function checkEvaluationKey(key: EvaluationKey, evaluation: Evaluation): void {
-  if (key.fidelity !== evaluation.fidelity || key.evaluatorVersion !== evaluation.evaluatorVersion) {
+  if (key.fidelity !== evaluation.fidelity || key.evaluator !== evaluation.evaluator || key.evaluatorVersion !== evaluation.evaluatorVersion) {
     throw new StoreError(`evaluation of point ${key.pointHash} is ${evaluation.fidelity} ${evaluation.evaluator}@${evaluation.evaluatorVersion} `
-      + `but its key says ${key.fidelity} @${key.evaluatorVersion}; pass the key of the evaluator that produced it`);
+      + `but its key says ${key.fidelity} ${key.evaluator}@${key.evaluatorVersion}; pass the key of the evaluator that produced it`);
   }
 }
 

@@ -49,7 +49,7 @@ export function sampleEvaluation(scale = 1, version = '1.0.0'): Evaluation {
 }
 
 function keyOf(point: DesignPoint, version = '1.0.0', workloadHash = 'w0'): EvaluationKey {
-  return { fidelity: 'analytical', pointHash: hashDesignPoint(point), evaluatorVersion: version, workloadHash };
+  return { fidelity: 'analytical', pointHash: hashDesignPoint(point), evaluator: 'analytical', evaluatorVersion: version, workloadHash };
 }
 
 function trialOf(runId: string, index: number, point: DesignPoint, evaluation?: Evaluation): TrialRecord {
@@ -90,7 +90,7 @@ export function describeStoreContract(name: string, makeHarness: () => StoreHarn
       expect(store.getEvaluation(keyOf(point))).toEqual(sampleEvaluation());
     });
 
-    it('keys evaluations by fidelity, point, evaluator version and workload', () => {
+    it('keys evaluations by fidelity, point, evaluator id and version, and workload', () => {
       const store = open();
       const point = sampleDesignPoint();
       store.putEvaluation(keyOf(point), point, sampleEvaluation());
@@ -98,6 +98,8 @@ export function describeStoreContract(name: string, makeHarness: () => StoreHarn
       expect(store.getEvaluation(keyOf(point, '1.0.0', 'w1'))).toBeUndefined();
       expect(store.getEvaluation(keyOf(sampleDesignPoint(32)))).toBeUndefined();
       expect(store.getEvaluation({ ...keyOf(point), fidelity: 'rtl' })).toBeUndefined();
+      // Another evaluator of the same fidelity that happens to use the same version string.
+      expect(store.getEvaluation({ ...keyOf(point), evaluator: 'roofline' })).toBeUndefined();
     });
 
     it('never overwrites an evaluation: the first one stored wins', () => {
