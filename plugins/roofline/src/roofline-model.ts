@@ -1,6 +1,6 @@
 import {
   type Evaluation, type LayerEvaluation, type Layer, type LevelAccesses, type Mapping, type Workload,
-  cycles, energyDelayProduct, layerMacs, levelFactor, milliseconds, picoJoules, tensorSizes,
+  cycles, layerMacs, levelFactor, networkEvaluation, picoJoules, tensorSizes,
 } from '@polaris/core';
 import type { RooflineOptions } from './roofline-options.js';
 
@@ -111,16 +111,5 @@ export function rooflineNetwork(
       accesses: [dramAccesses(result, options)],
     };
   });
-  const totalCycles = cycles(workload.layers.reduce((sum, l, i) => sum + l.count * layers[i].cycles, 0));
-  const totalEnergy = picoJoules(workload.layers.reduce((sum, l, i) => sum + l.count * layers[i].energy, 0));
-  return {
-    fidelity: 'analytical',
-    evaluator: by.id,
-    evaluatorVersion: by.version,
-    layers,
-    cycles: totalCycles,
-    energy: totalEnergy,
-    edp: energyDelayProduct(totalEnergy, totalCycles),
-    cost: milliseconds(costMs),
-  };
+  return networkEvaluation(workload, layers, { fidelity: 'analytical', evaluator: by.id, evaluatorVersion: by.version, costMs });
 }

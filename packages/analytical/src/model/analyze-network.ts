@@ -1,6 +1,5 @@
 import {
-  type Evaluation, type HardwareConfig, type LayerEvaluation, type Mapping, type Workload,
-  cycles, energyDelayProduct, milliseconds, picoJoules,
+  type Evaluation, type HardwareConfig, type LayerEvaluation, type Mapping, type Workload, networkEvaluation,
 } from '@polaris/core';
 import { analyzeLayer } from './analyze-layer.js';
 import type { AnalyticalOptions } from './analytical-options.js';
@@ -32,27 +31,14 @@ export function analyzeNetwork(
     throw new RangeError(`workload "${workload.name}" has ${workload.layers.length} layers but ${mappings.length} mappings were given`);
   }
   const start = performance.now();
-  let totalCycles = 0;
-  let totalEnergy = 0;
   const layers: LayerEvaluation[] = workload.layers.map((entry, i) => {
-    let result: LayerEvaluation;
     try {
-      result = analyzeLayer(entry.layer, hardware, mappings[i], options);
+      return analyzeLayer(entry.layer, hardware, mappings[i], options);
     } catch (error) {
       throw new RangeError(`layer ${i} "${entry.name}" of workload "${workload.name}": ${(error as Error).message}`);
     }
-    totalCycles += entry.count * result.cycles;
-    totalEnergy += entry.count * result.energy;
-    return result;
   });
-  return {
-    fidelity: 'analytical',
-    evaluator: 'analytical',
-    evaluatorVersion: analyticalModelVersion(options),
-    layers,
-    cycles: cycles(totalCycles),
-    energy: picoJoules(totalEnergy),
-    edp: energyDelayProduct(picoJoules(totalEnergy), cycles(totalCycles)),
-    cost: milliseconds(performance.now() - start),
-  };
+  return networkEvaluation(workload, layers, {
+    fidelity: 'analytical', evaluator: 'analytical', evaluatorVersion: analyticalModelVersion(options), costMs: performance.now() - start,
+  });
 }

@@ -10,3 +10,4 @@ export * from './workload-hash.js';
 export * from './dosa-csv.js';
 export * from './mapping-validity.js';
 export * from './design-point-validity.js';
+export * from './network-evaluation.js';

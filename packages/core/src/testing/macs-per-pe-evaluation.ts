@@ -1,7 +1,8 @@
 import type { DesignPoint } from '../domain/design-point.js';
 import type { Evaluation, Fidelity, LayerEvaluation } from '../domain/evaluation.js';
 import { layerMacs } from '../domain/layer.js';
-import { cycles, energyDelayProduct, milliseconds, picoJoules } from '../domain/units.js';
+import { networkEvaluation } from '../domain/network-evaluation.js';
+import { cycles, picoJoules } from '../domain/units.js';
 import type { Workload } from '../domain/workload.js';
 
 /** Who produced a toy evaluation (goes into the Evaluation's identity fields). */
@@ -29,16 +30,5 @@ export function macsPerPeEvaluation(point: DesignPoint, workload: Workload, by: 
       macs,
     };
   });
-  const totalCycles = cycles(workload.layers.reduce((sum, l, i) => sum + l.count * layers[i].cycles, 0));
-  const totalEnergy = picoJoules(workload.layers.reduce((sum, l, i) => sum + l.count * layers[i].energy, 0));
-  return {
-    fidelity: by.fidelity,
-    evaluator: by.id,
-    evaluatorVersion: by.version,
-    layers,
-    cycles: totalCycles,
-    energy: totalEnergy,
-    edp: energyDelayProduct(totalEnergy, totalCycles),
-    cost: milliseconds(costMs),
-  };
+  return networkEvaluation(workload, layers, { fidelity: by.fidelity, evaluator: by.id, evaluatorVersion: by.version, costMs });
 }
