@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa, execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '@polaris/core/testing';
 
@@ -10,8 +10,8 @@ const BIN = fileURLToPath(new URL('../bin/polaris.mjs', import.meta.url));
 
 /** Runs the real `polaris` command in a child process (not a TTY: plain progress lines). */
 function polaris(args: string[], cwd = process.cwd()) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = execaSync(process.execPath, [BIN, ...args], { cwd, reject: false, timeout: 120_000 });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 function tempDir(): string {
@@ -64,16 +64,12 @@ describe('polaris CLI', () => {
   it('a killed run resumes where it stopped and ends as an uninterrupted run would', async () => {
     const dir = tempDir();
     const config = writeConfig(dir, 40);
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'run', config], { cwd: dir });
-    await new Promise<void>((resolve) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        if (/progress (1[0-9]|2[0-9])\/40/.test(chunk.toString())) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('exit', () => resolve());
+    const child = execa(process.execPath, [BIN, 'run', config], { cwd: dir, reject: false });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (/progress (1[0-9]|2[0-9])\/40/.test(chunk.toString())) child.kill('SIGKILL');
     });
+    const killed = await child;
+    expect(killed.signal, 'the run should have been killed mid-way').toBe('SIGKILL');
     const resumed = polaris(['run', config]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming: \d+ of 40 trials/);
