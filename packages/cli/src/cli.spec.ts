@@ -44,6 +44,18 @@ describe('polaris CLI', () => {
     expect(report.evaluation.edp).toBeCloseTo(report.evaluation.energy * report.evaluation.cycles, -3);
   });
 
+  it('prints two fidelities side by side, one from a plugin loaded by path', () => {
+    const roofline = fileURLToPath(new URL('../../../plugins/roofline', import.meta.url));
+    const r = polaris(['evaluate', '--workload', 'bert', '--fidelity', 'analytical,roofline', '--plugin', roofline]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('side by side (ratios to analytical)');
+    // The roofline is an optimistic bound: its network cycles are at most the analytical model's.
+    const network = r.stdout.split('\n').find((line) => /^\s+network/.test(line)) ?? '';
+    const cycleRatio = Number(/(\d+\.\d+)×/.exec(network)?.[1]);
+    expect(cycleRatio).toBeGreaterThan(0);
+    expect(cycleRatio).toBeLessThanOrEqual(1);
+  });
+
   it('runs a search to a result file, and a rerun resumes it from the store', () => {
     const dir = tempDir();
     const config = writeConfig(dir, 8);

@@ -35,6 +35,7 @@ function buildProgram(exit: { code: number }): Command {
     .option('--hw <peDim,spKB,accKB>', 'hardware, e.g. 16,128,32 (DOSA\'s default Gemmini)', '16,128,32')
     .option('--mapping <file>', 'one mapping string per unique layer, in `polaris workloads <name>` order (default: the mapper finds them)')
     .option('--fidelity <ids>', 'comma-separated evaluator ids; several print side by side', 'analytical')
+    .option('--plugin <path...>', 'load extra plugins (paths or packages) whose evaluators --fidelity may name')
     .addOption(new Option('--energy <table>', 'energy table: timeloop, dosa, or a YAML table file').default('timeloop'))
     .option('--seed <n>', 'mapper seed', integer('--seed'), 1)
     .option('--json', 'print the evaluations as JSON')

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { firstValueFrom, toArray } from 'rxjs';
 import {
-  DEFAULT_GEMMINI, type DesignPoint, type HardwareConfig, type Mapping, type Workload,
+  DEFAULT_GEMMINI, type DesignPoint, type Evaluation, type HardwareConfig, type Mapping, type Workload,
   formatHardware, hardwareViolations, parseHardware, parseMapping, resolveWorkload,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { resolveEnergyOption } from '../host/energy-option.js';
+import { formatComparison } from '../render/format-comparison.js';
 import { formatDesignReport } from '../render/format-design-report.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,6 +19,8 @@ export interface EvaluateFlags {
   readonly energy: string;
   readonly seed: number;
   readonly json?: boolean;
+  /** Extra plugin paths or packages whose evaluators `fidelity` may name. */
+  readonly plugin?: readonly string[];
 }
 
 /**
@@ -52,7 +55,7 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const workload = resolveWorkload(flags.workload);
   const hardware = flags.hw ? checkedHardware(flags.hw) : DEFAULT_GEMMINI;
   const energy = resolveEnergyOption(flags.energy);
-  const registry = createRegistry();
+  const registry = createRegistry(flags.plugin ?? []);
   let mappings: Mapping[];
   if (flags.mapping) {
     mappings = readMappingFile(flags.mapping, workload);
@@ -64,6 +67,7 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const point: DesignPoint = { hardware, mappings };
   const fidelities = flags.fidelity.split(',').map((f) => f.trim()).filter(Boolean);
   const reports: unknown[] = [];
+  const evaluations: Evaluation[] = [];
   let failed = false;
   for (const fidelity of fidelities) {
     const evaluator = await registry.evaluator(fidelity, { options: fidelity === 'analytical' ? { energy } : {}, seed: flags.seed, workload });
@@ -73,9 +77,11 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
       process.stderr.write(`${fidelity}: the design is not valid: ${result ? result.error : 'no result'}\n`);
       continue;
     }
+    evaluations.push(result.evaluation);
     if (flags.json) reports.push({ fidelity, hardware, evaluation: result.evaluation });
     else process.stdout.write(`${formatDesignReport(workload, point, result.evaluation)}\n\n`);
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  else if (evaluations.length > 1) process.stdout.write(`side by side (ratios to ${evaluations[0].evaluator}):\n${formatComparison(workload, evaluations)}\n`);
   return failed ? 1 : 0;
 }
