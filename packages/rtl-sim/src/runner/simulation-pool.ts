@@ -1,0 +1,137 @@
+import { availableParallelism } from 'node:os';
+import { execa } from 'execa';
+import { Observable } from 'rxjs';
+import { type SimulationOutcome, classifyHarnessExit, simulationFailure } from './harness-report.js';
+
+/** One harness process to run. */
+export interface SimulationJob {
+  /** The simulator executable (`<build>/Vaccel`). */
+  readonly binary: string;
+  readonly args: readonly string[];
+  /** Working directory (the run's temp dir); default the current one. */
+  readonly cwd?: string;
+  /** Wall-clock limit in ms; on expiry the process is killed and the run fails with `timeout`. */
+  readonly timeoutMs: number;
+  /** Called with the child's pid once it has been spawned (diagnostics, tests). */
+  readonly onStart?: (pid: number) => void;
+}
+
+export interface SimulationPoolOptions {
+  /** Processes run at once; default `os.availableParallelism()` (one simulator per core). */
+  readonly concurrency?: number;
+}
+
+interface Pending {
+  readonly start: () => void;
+}
+
+/**
+ * Runs harness processes, at most `concurrency` at a time, each as a cold Observable of one
+ * {@link SimulationOutcome}.
+ *
+ * Lifecycle of a run: subscribing queues it; it starts when a slot is free (FIFO); it emits one
+ * outcome and completes. Unsubscribing before the start drops it from the queue; after the start
+ * it kills the process (SIGKILL through execa's cancel signal) — the slot is released only when
+ * the process has actually exited, so killed simulators never oversubscribe the cores.
+ * Nothing a simulator does is thrown: a crash, a hang caught by the timeout, a cycle cap or a
+ * rejected program each become a failed outcome with `recoverable` set (see harness-report.ts),
+ * and other runs go on.
+ */
+export class SimulationPool {
+  readonly concurrency: number;
+  private running = 0;
+  private readonly queue: Pending[] = [];
+
+  constructor(options: SimulationPoolOptions = {}) {
+    const concurrency = options.concurrency ?? availableParallelism();
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`pool concurrency must be an integer ≥ 1, got ${concurrency}`);
+    this.concurrency = concurrency;
+  }
+
+  /** Processes running now. */
+  get active(): number {
+    return this.running;
+  }
+
+  /** Runs waiting for a slot. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** A cold Observable that runs `job` in the pool and emits its outcome (see class doc). */
+  run(job: SimulationJob): Observable<SimulationOutcome> {
+    return new Observable<SimulationOutcome>((subscriber) => {
+      const controller = new AbortController();
+      let started = false;
+      const pending: Pending = {
+        start: () => {
+          started = true;
+          this.running++;
+          void this.execute(job, controller.signal).then((outcome) => {
+            this.running--;
+            this.next();
+            if (!subscriber.closed) {
+              subscriber.next(outcome);
+              subscriber.complete();
+            }
+          });
+        },
+      };
+      this.queue.push(pending);
+      this.next();
+      return () => {
+        if (!started) {
+          const index = this.queue.indexOf(pending);
+          if (index >= 0) this.queue.splice(index, 1);
+        } else {
+          controller.abort();
+        }
+      };
+    });
+  }
+
+  private next(): void {
+    while (this.running < this.concurrency && this.queue.length > 0) this.queue.shift()?.start();
+  }
+
+  private async execute(job: SimulationJob, signal: AbortSignal): Promise<SimulationOutcome> {
+    const began = performance.now();
+    try {
+      const child = execa(job.binary, [...job.args], {
+        cwd: job.cwd,
+        timeout: job.timeoutMs,
+        cancelSignal: signal,
+        killSignal: 'SIGKILL',
+        reject: false,
+        stdin: 'ignore',
+        stripFinalNewline: true,
+      });
+      if (child.pid !== undefined) job.onStart?.(child.pid);
+      const result = await child;
+      const wallMs = performance.now() - began;
+      if (result.isCanceled) return simulationFailure('crash', 'simulation cancelled (unsubscribed); the process was killed', wallMs);
+      if (result.exitCode === undefined && result.signal === undefined && !result.timedOut) {
+        return simulationFailure('spawn', `cannot start ${job.binary}: ${result.shortMessage ?? result.message}`, wallMs);
+      }
+      return classifyHarnessExit({
+        exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut,
+        stdout: typeof result.stdout === 'string' ? result.stdout : '',
+        stderr: typeof result.stderr === 'string' ? result.stderr : '',
+        wallMs,
+      }, job.timeoutMs);
+    } catch (error) {
+      return simulationFailure('spawn', `cannot start ${job.binary}: ${(error as Error).message}`, performance.now() - began);
+    }
+  }
+}
+
+let shared: SimulationPool | undefined;
+
+/**
+ * The process-wide pool (one simulator per core), shared by every {@link RtlEvaluator} that is
+ * not given its own, so several evaluators never oversubscribe the machine.
+ */
+export function sharedSimulationPool(): SimulationPool {
+  shared ??= new SimulationPool();
+  return shared;
+}

@@ -1,0 +1,229 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { type LogicArea, logicArea, parseYosysStat } from './area-model.js';
+import {
+  RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, defaultCacheDir, fingerprintDigest, toolchainFingerprint,
+} from './toolchain.js';
+
+/**
+ * Builds (once) and caches the Verilator simulator of the accelerator for one DIM.
+ *
+ * Cache layout, under {@link defaultCacheDir} (`$POLARIS_RTL_CACHE` or `~/.cache/polaris/rtl`):
+ *
+ * ```
+ * dim4-<key>/            a finished build; never modified once it exists
+ *   Vaccel               the simulator (docs/isa.md "Harness command line")
+ *   build.json           SimulatorBuild metadata (DIM, key, tool versions, area, build time)
+ *   build.log            output of harness/build.sh
+ *   area.txt             Yosys `stat` output of the array (when Yosys is installed)
+ * .tmp-dim4-<key>-XXXX/  a build in progress
+ * ```
+ *
+ * `<key>` hashes DIM, every file under `rtl/` and `harness/`, and the Verilator and Yosys versions,
+ * so changing any of them builds afresh. Concurrency: each build happens in its own temp dir,
+ * which is renamed to the final name atomically; if another process renamed first, its build
+ * is used and ours discarded — two processes building the same configuration both succeed and
+ * leave one entry. Temp dirs older than {@link STALE_TEMP_MS} (crashed builds) are removed.
+ * Within one process, concurrent requests for the same build share one promise.
+ */
+
+/** Temp build dirs older than this are from a dead process and are removed (ms). */
+export const STALE_TEMP_MS = 6 * 60 * 60 * 1000;
+/** Bumped when the cache layout or build.json shape changes. */
+const CACHE_FORMAT = 'rtl-build-1';
+/** DIMs the RTL supports (docs/isa.md: power of two 2..64). */
+export const SUPPORTED_DIMS: readonly number[] = [2, 4, 8, 16, 32, 64];
+
+/** A finished, cached simulator build. */
+export interface SimulatorBuild {
+  readonly dim: number;
+  /** Directory name in the cache, `dim<DIM>-<16 hex>`. */
+  readonly key: string;
+  readonly dir: string;
+  /** Absolute path of the simulator executable. */
+  readonly binary: string;
+  readonly toolchain: ToolchainFingerprint;
+  /** Logic area of the PE array from Yosys; absent without Yosys or a synthesis script. */
+  readonly area?: LogicArea;
+  /** Why `area` is absent, when it is. */
+  readonly areaUnavailable?: string;
+  /** Wall time of the build, ms. */
+  readonly buildMs: number;
+  readonly createdAt: string;
+}
+
+export interface BuildOptions {
+  readonly dim: number;
+  /** Cache root; default {@link defaultCacheDir}. */
+  readonly cacheDir?: string;
+  /** The rtl-sim package (holds rtl/, harness/); default this package. */
+  readonly packageDir?: string;
+  /** Aborts the build (kills verilator/make/yosys). */
+  readonly signal?: AbortSignal;
+  /** Limit for the whole build, ms (default 30 min). */
+  readonly timeoutMs?: number;
+}
+
+/** The cache directory name of a DIM under a toolchain. */
+export function buildKey(dim: number, toolchain: ToolchainFingerprint): string {
+  return `dim${dim}-${fingerprintDigest(toolchain, CACHE_FORMAT, String(dim))}`;
+}
+
+const inProcess = new Map<string, Promise<SimulatorBuild>>();
+
+/**
+ * The simulator for `options.dim`: from the cache, or built now (see the module doc).
+ * @throws ToolMissingError naming scripts/install-system-tools.sh when verilator is missing;
+ *   RangeError for an unsupported DIM; Error with the build log's tail when the build fails.
+ */
+export function buildSimulator(options: BuildOptions): Promise<SimulatorBuild> {
+  const { dim } = options;
+  if (!SUPPORTED_DIMS.includes(dim)) {
+    return Promise.reject(new RangeError(`DIM ${dim} is not supported by the RTL; supported: ${SUPPORTED_DIMS.join(', ')}`));
+  }
+  const packageDir = options.packageDir ?? RTL_SIM_PACKAGE_DIR;
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  let toolchain: ToolchainFingerprint;
+  try {
+    toolchain = toolchainFingerprint(packageDir);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  const key = buildKey(dim, toolchain);
+  const finalDir = join(cacheDir, key);
+  const cached = readBuild(finalDir);
+  if (cached) return Promise.resolve(cached);
+  let promise = inProcess.get(finalDir);
+  if (!promise) {
+    promise = buildInto({ ...options, packageDir, cacheDir }, toolchain, key).finally(() => inProcess.delete(finalDir));
+    inProcess.set(finalDir, promise);
+  }
+  return promise;
+}
+
+/** Reads a finished build's metadata, or undefined when `dir` is not a complete build. */
+export function readBuild(dir: string): SimulatorBuild | undefined {
+  try {
+    const build = JSON.parse(readFileSync(join(dir, 'build.json'), 'utf8')) as SimulatorBuild;
+    const binary = join(dir, 'Vaccel');
+    if (!existsSync(binary)) return undefined;
+    return { ...build, dir, binary };
+  } catch {
+    return undefined;
+  }
+}
+
+async function buildInto(
+  options: BuildOptions & { packageDir: string; cacheDir: string }, toolchain: ToolchainFingerprint, key: string,
+): Promise<SimulatorBuild> {
+  const { dim, packageDir, cacheDir } = options;
+  mkdirSync(cacheDir, { recursive: true });
+  removeStaleTemps(cacheDir);
+  const temp = mkdtempSync(join(cacheDir, `.tmp-${key}-`));
+  const began = performance.now();
+  try {
+    const objDir = join(temp, 'obj');
+    const timeout = options.timeoutMs ?? 30 * 60 * 1000;
+    const buildScript = join(packageDir, 'harness', 'build.sh');
+    if (!existsSync(buildScript)) throw new Error(`the harness build script ${buildScript} is missing`);
+    const built = await execa('bash', [buildScript, String(dim), objDir], {
+      cwd: packageDir, all: true, reject: false, cancelSignal: options.signal, timeout, stdin: 'ignore',
+    });
+    writeFileSync(join(temp, 'build.log'), String(built.all ?? ''));
+    if (built.failed) {
+      const tail = String(built.all ?? '').trim().split('\n').slice(-15).join('\n');
+      throw new Error(`building the simulator for DIM ${dim} failed (${built.shortMessage ?? `exit ${built.exitCode}`}):\n${tail}`);
+    }
+    const binary = findExecutable(objDir, 'Vaccel');
+    if (!binary) throw new Error(`harness/build.sh ${dim} ${objDir} succeeded but produced no Vaccel executable`);
+    renameSync(binary, join(temp, 'Vaccel'));
+
+    const area = await synthesizeArea(dim, packageDir, temp, toolchain, options.signal);
+    rmSync(objDir, { recursive: true, force: true });
+    const build: SimulatorBuild = {
+      dim, key, dir: join(cacheDir, key), binary: join(cacheDir, key, 'Vaccel'), toolchain,
+      ...area, buildMs: Math.round(performance.now() - began), createdAt: new Date().toISOString(),
+    };
+    writeFileSync(join(temp, 'build.json'), `${JSON.stringify(build, null, 2)}\n`);
+    try {
+      renameSync(temp, build.dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      // Another process finished the same build first: use theirs.
+    }
+    const finished = readBuild(build.dir);
+    if (!finished) throw new Error(`the cached build ${build.dir} is incomplete after building; remove it and retry`);
+    return finished;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** The PE array module and the files that define it (the part of the RTL Yosys prices). */
+export const ARRAY_MODULE = 'systolic_array';
+const ARRAY_SOURCES = ['rtl/pe.sv', 'rtl/systolic_array.sv'];
+
+/**
+ * Logic area of the PE array: Yosys `synth` of {@link ARRAY_MODULE} at this DIM, keeping the
+ * hierarchy (the PE is synthesised once; `stat -top` totals all DIM² instances, so even DIM 64
+ * takes seconds), priced with the area model. When `harness/synth-area.sh` exists it is run
+ * instead (`synth-area.sh <DIM>`, printing Yosys `stat` output). Missing Yosys is not an error:
+ * the build then records why area is unavailable.
+ */
+async function synthesizeArea(
+  dim: number, packageDir: string, temp: string, toolchain: ToolchainFingerprint, signal?: AbortSignal,
+): Promise<{ area?: LogicArea; areaUnavailable?: string }> {
+  if (toolchain.yosys === undefined) return { areaUnavailable: 'yosys is not on PATH (bash scripts/install-system-tools.sh)' };
+  const script = join(packageDir, 'harness', 'synth-area.sh');
+  const statFile = join(temp, 'area-stat.txt');
+  const yosysScript = [
+    `read_verilog -sv ${ARRAY_SOURCES.join(' ')}`,
+    `hierarchy -top ${ARRAY_MODULE} -chparam DIM ${dim}`,
+    `synth -top ${ARRAY_MODULE}`,
+    `tee -q -o ${statFile} stat -top ${ARRAY_MODULE}`,
+  ].join('; ');
+  const [command, args] = existsSync(script)
+    ? ['bash', [script, String(dim)]]
+    : ['yosys', ['-q', '-p', yosysScript]];
+  const result = await execa(command, args, {
+    cwd: packageDir, all: true, reject: false, cancelSignal: signal, timeout: 30 * 60 * 1000, stdin: 'ignore',
+  });
+  const text = existsSync(statFile) ? readFileSync(statFile, 'utf8') : String(result.all ?? '');
+  writeFileSync(join(temp, 'area.txt'), `${String(result.all ?? '')}\n${text}`);
+  rmSync(statFile, { force: true });
+  const what = `${command} ${args.join(' ')}`.slice(0, 200);
+  if (result.failed) return { areaUnavailable: `${what} failed: ${String(result.all ?? '').trim().split('\n').slice(-3).join(' | ')}` };
+  try {
+    return { area: logicArea(parseYosysStat(text)) };
+  } catch (error) {
+    return { areaUnavailable: `cannot read the Yosys stat output of ${what}: ${(error as Error).message}` };
+  }
+}
+
+/** First regular executable file named `name` under `dir` (build.sh may nest it). */
+function findExecutable(dir: string, name: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const direct = join(dir, name);
+  if (existsSync(direct) && statSync(direct).isFile()) return direct;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const found = findExecutable(join(dir, entry.name), name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function removeStaleTemps(cacheDir: string): void {
+  const now = Date.now();
+  for (const entry of readdirSync(cacheDir)) {
+    if (!entry.startsWith('.tmp-')) continue;
+    const path = join(cacheDir, entry);
+    try {
+      if (now - statSync(path).mtimeMs > STALE_TEMP_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Raced with its owner or another cleaner: nothing to do.
+    }
+  }
+}
