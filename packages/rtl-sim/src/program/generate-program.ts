@@ -1,0 +1,237 @@
+import { type HardwareConfig, type Layer, type Mapping, assertValidMapping, layerMacs } from '@polaris/core';
+import { forEachRun } from './box.js';
+import { planComputeRuns } from './compute-stream.js';
+import { type DramImage, buildDramImage, dramLayout } from './dram-layout.js';
+import { InstructionBuffer, type OpcodeName, SUPPORTED_DIMS } from './isa.js';
+import { OUTPUT_DIMS, REDUCTION_DIMS, buildLoopNest } from './loop-nest.js';
+import { randomLayerTensors, referenceConv } from './reference-conv.js';
+import { type ProgramLayout, planTiles } from './tile-plan.js';
+
+/** Options of {@link generateProgram}. */
+export interface GenerateProgramOptions {
+  /** Seed of the random int8 tensors (default 1); ignored for tensors given below. */
+  readonly seed?: number | string;
+  /** Weights to use, int8 R,S,C,K (default: seeded random). */
+  readonly weights?: Int8Array;
+  /** Inputs to use, int8 N,H,W,C (default: seeded random). */
+  readonly inputs?: Int8Array;
+}
+
+/** What a program does, counted while generating it. */
+export interface ProgramStats {
+  /** Instructions in the program, CONFIG included. */
+  readonly instructions: number;
+  readonly byOpcode: Readonly<Record<OpcodeName, number>>;
+  /** Σ c·k·n over COMPUTEs; equals the layer's MACs. */
+  readonly macs: number;
+  /** Input vectors streamed (Σ n over COMPUTEs). */
+  readonly vectors: number;
+  /** DRAM bytes read: weights and inputs by MVIN, partial sums (4 B per word) by MVIN_ACC. */
+  readonly bytesIn: { readonly weights: number; readonly inputs: number; readonly partialSums: number; readonly total: number };
+  /** DRAM bytes written by MVOUT (4 B per word; partial and final sums). */
+  readonly bytesOut: number;
+  /** Times each output element is moved out (1 unless reduction loops sit outside its accumulator residency). */
+  readonly outputVisits: number;
+  /** Which tiles alternate between two copies (see tile-plan.ts for the policy). */
+  readonly doubleBuffered: { readonly weights: boolean; readonly inputs: boolean; readonly accumulator: boolean };
+  /** Scratchpad and accumulator rows the program uses, copies included. */
+  readonly spRowsUsed: number;
+  readonly accRowsUsed: number;
+}
+
+/** One layer lowered to the accelerator: the three files' contents plus bookkeeping. */
+export interface GeneratedProgram {
+  readonly layer: Layer;
+  readonly mapping: Mapping;
+  readonly hardware: HardwareConfig;
+  /** Instruction words, 4 per instruction (see isa.ts). */
+  readonly instructions: Uint32Array;
+  /** DRAM before the run: weights and inputs in place, outputs zero. */
+  readonly dram: DramImage;
+  readonly weights: Int8Array;
+  readonly inputs: Int8Array;
+  /** Reference outputs, int32 N,P,Q,K (computed on first access: large layers take a while). */
+  readonly expected: Int32Array;
+  readonly layout: ProgramLayout;
+  readonly stats: ProgramStats;
+}
+
+/** The array side is not one the RTL builds. */
+export class UnsupportedHardwareError extends Error {
+  override readonly name = 'UnsupportedHardwareError';
+}
+
+/**
+ * Lowers one layer with one (valid) mapping to the accelerator's ISA, tile by tile, in the
+ * mapping's loop order. Walks the flattened nest (loop-nest.ts) down to the stream loops; at
+ * each step, in this order:
+ * 1. the accumulator tile leaves (an L3/L2 output loop moved): MVOUT it;
+ * 2. an L3 loop moved: MVIN the weight and/or input tile whose DRAM origin changed (an
+ *    unchanged tile stays), into the other copy when double-buffered;
+ * 3. a new accumulator tile visit that is not the first (a reduction loop outside its residency
+ *    moved): MVIN_ACC its partial sums;
+ * 4. PRELOAD the c×k weight block unless the array already holds it;
+ * 5. COMPUTE the stream (overwrite while every reduction index is 0, else accumulate).
+ * The last tile is moved out at the end.
+ * @throws UnsupportedHardwareError when peDim is not a power of two 2..64.
+ * @throws InvalidMappingError (core) when the mapping is not valid for the layer and hardware.
+ * @throws ProgramCapacityError when the tiles do not fit the buffers row by row.
+ */
+export function generateProgram(layer: Layer, mapping: Mapping, hardware: HardwareConfig, options: GenerateProgramOptions = {}): GeneratedProgram {
+  if (!SUPPORTED_DIMS.includes(hardware.peDim)) {
+    throw new UnsupportedHardwareError(`peDim = ${hardware.peDim} is not supported by the RTL: DIM must be a power of two from 2 to 64 (${SUPPORTED_DIMS.join(', ')})`);
+  }
+  assertValidMapping(layer, hardware, mapping);
+  const nest = buildLoopNest(mapping);
+  const dram = dramLayout(layer);
+  const plan = planTiles(layer, hardware, nest, dram);
+  const { layout, strides } = plan;
+  const { c, k } = layout;
+  const random = options.weights && options.inputs ? undefined : randomLayerTensors(layer, options.seed ?? 1);
+  const weights = options.weights ?? random!.weights;
+  const inputs = options.inputs ?? random!.inputs;
+  const image = buildDramImage(dram, weights, inputs);
+
+  const buffer = new InstructionBuffer();
+  const byOpcode: Record<OpcodeName, number> = { CONFIG: 0, MVIN: 0, MVIN_ACC: 0, MVOUT: 0, PRELOAD: 0, COMPUTE: 0 };
+  const bytesIn = { weights: 0, inputs: 0, partialSums: 0, total: 0 };
+  let bytesOut = 0;
+  let macs = 0;
+  let vectors = 0;
+
+  buffer.push({ op: 'CONFIG', spRows: layout.spLimitRows, accRows: layout.accLimitRows });
+  byOpcode.CONFIG++;
+
+  const loops = nest.loops;
+  let streamStart = loops.length;
+  while (streamStart > 0 && loops[streamStart - 1].level <= 1 && !REDUCTION_DIMS.has(loops[streamStart - 1].dim) && loops[streamStart - 1].dim !== 'K') streamStart--;
+  const runs = planComputeRuns(loops.slice(streamStart).map((loop, j) => ({
+    count: loop.factor, spStride: strides.inputRow[streamStart + j], accStride: strides.accRow[streamStart + j],
+  })));
+  const l3Count = loops.filter((l) => l.level === 3).length;
+  let innermostOutput = -1;
+  for (let i = 0; i < streamStart; i++) if (loops[i].level >= 2 && OUTPUT_DIMS.has(loops[i].dim)) innermostOutput = i;
+  const reductionsOutside: number[] = [];
+  const reductions: number[] = [];
+  for (let i = 0; i < streamStart; i++) {
+    if (!REDUCTION_DIMS.has(loops[i].dim)) continue;
+    reductions.push(i);
+    if (i < innermostOutput) reductionsOutside.push(i);
+  }
+
+  let weightSlot = 0;
+  let inputSlot = 0;
+  let accSlot = 0;
+  let weightOrigin = -1;
+  let inputOrigin = -1;
+  let accOrigin = -1;
+  let loadedBlock = -1;
+
+  const moveOut = (): void => {
+    forEachRun(plan.accBox, layout.accumulator.slots[accSlot], dram.outputs.base + accOrigin, (row, addr, n, stride) => {
+      buffer.push({ op: 'MVOUT', rows: n, width: k, dramAddr: addr, accRow: row, dramStride: stride });
+      byOpcode.MVOUT++;
+      bytesOut += 4 * n * k;
+    });
+  };
+
+  const idx = new Array<number>(streamStart).fill(0);
+  let changed = -1; // outermost loop whose index changed; −1 on the first step
+  for (;;) {
+    const leaving = changed >= 0 && changed <= innermostOutput;
+    if (leaving) {
+      moveOut();
+      if (layout.accumulator.doubleBuffered) accSlot ^= 1;
+    }
+    if (changed < l3Count) {
+      let wOrigin = 0;
+      let iOrigin = 0;
+      for (let i = 0; i < l3Count; i++) {
+        wOrigin += idx[i] * strides.weightDram[i];
+        iOrigin += idx[i] * strides.inputDram[i];
+      }
+      if (wOrigin !== weightOrigin) {
+        if (weightOrigin >= 0 && layout.weights.doubleBuffered) weightSlot ^= 1;
+        weightOrigin = wOrigin;
+        forEachRun(plan.weightBox, layout.weights.slots[weightSlot], dram.weights.base + wOrigin, (row, addr, n, stride) => {
+          buffer.push({ op: 'MVIN', rows: n, width: k, dramAddr: addr, spRow: row, dramStride: stride });
+          byOpcode.MVIN++;
+          bytesIn.weights += n * k;
+        });
+      }
+      if (iOrigin !== inputOrigin) {
+        if (inputOrigin >= 0 && layout.inputs.doubleBuffered) inputSlot ^= 1;
+        inputOrigin = iOrigin;
+        forEachRun(plan.inputBox, layout.inputs.slots[inputSlot], dram.inputs.base + iOrigin, (row, addr, n, stride) => {
+          buffer.push({ op: 'MVIN', rows: n, width: c, dramAddr: addr, spRow: row, dramStride: stride });
+          byOpcode.MVIN++;
+          bytesIn.inputs += n * c;
+        });
+      }
+    }
+    if (changed < 0 || leaving) {
+      accOrigin = 0;
+      for (let i = 0; i < streamStart; i++) if (loops[i].level >= 2) accOrigin += idx[i] * strides.outputDram[i];
+      if (reductionsOutside.some((i) => idx[i] > 0)) {
+        forEachRun(plan.accBox, layout.accumulator.slots[accSlot], dram.outputs.base + accOrigin, (row, addr, n, stride) => {
+          buffer.push({ op: 'MVIN_ACC', rows: n, width: k, dramAddr: addr, accRow: row, dramStride: stride });
+          byOpcode.MVIN_ACC++;
+          bytesIn.partialSums += 4 * n * k;
+        });
+      }
+    }
+    let block = 0;
+    let weightRow = layout.weights.slots[weightSlot];
+    let inputRow = layout.inputs.slots[inputSlot];
+    let accRow = layout.accumulator.slots[accSlot];
+    for (let i = 0; i < streamStart; i++) {
+      const x = idx[i];
+      if (x === 0) continue;
+      block += x * strides.weightDram[i];
+      if (loops[i].level <= 2) {
+        weightRow += x * strides.weightRow[i];
+        inputRow += x * strides.inputRow[i];
+        accRow += x * strides.accRow[i];
+      }
+    }
+    if (block !== loadedBlock) {
+      buffer.push({ op: 'PRELOAD', rows: c, cols: k, spRow: weightRow });
+      byOpcode.PRELOAD++;
+      loadedBlock = block;
+    }
+    const accumulate = reductions.some((i) => idx[i] > 0);
+    for (const run of runs) {
+      buffer.push({
+        op: 'COMPUTE', vectors: run.vectors, accumulate, spRow: inputRow + run.spOffset, accRow: accRow + run.accOffset,
+        spStride: run.spStride, accStride: run.accStride,
+      });
+      byOpcode.COMPUTE++;
+      vectors += run.vectors;
+      macs += c * k * run.vectors;
+    }
+    let j = streamStart - 1;
+    while (j >= 0 && ++idx[j] === loops[j].factor) idx[j--] = 0;
+    if (j < 0) break;
+    changed = j;
+  }
+  moveOut();
+
+  if (macs !== layerMacs(layer)) {
+    throw new Error(`internal: the program performs ${macs} MACs but the layer has ${layerMacs(layer)}`);
+  }
+  bytesIn.total = bytesIn.weights + bytesIn.inputs + bytesIn.partialSums;
+  let expected: Int32Array | undefined;
+  const stats: ProgramStats = {
+    instructions: buffer.length, byOpcode, macs, vectors, bytesIn, bytesOut, outputVisits: plan.outputVisits,
+    doubleBuffered: { weights: layout.weights.doubleBuffered, inputs: layout.inputs.doubleBuffered, accumulator: layout.accumulator.doubleBuffered },
+    spRowsUsed: layout.weights.rows * layout.weights.slots.length + layout.inputs.rows * layout.inputs.slots.length,
+    accRowsUsed: layout.accumulator.rows * layout.accumulator.slots.length,
+  };
+  return {
+    layer, mapping, hardware, instructions: buffer.toArray(), dram: image, weights, inputs, layout, stats,
+    get expected(): Int32Array {
+      expected ??= referenceConv(layer, inputs, weights);
+      return expected;
+    },
+  };
+}
