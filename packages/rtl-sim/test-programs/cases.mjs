@@ -1,0 +1,197 @@
+// The hand-written RTL test programs, parameterised by DIM. Each case gives the program,
+// the DRAM contents, the output regions to check, and extra assertions on the harness JSON.
+import { I, randBytes, randInt32Bytes } from './lib.mjs';
+
+const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
+
+// simple bump allocator for DRAM regions (64-byte aligned)
+function layout() {
+  let next = 0;
+  return (bytes) => { const a = next; next += Math.ceil(bytes / 64) * 64 + 64; return a; };
+}
+
+export function cases(D) {
+  const list = [];
+
+  // 1. plain matmul: out = X1·W1 + X2·W2 (COMPUTE overwrite, then accumulate)
+  {
+    const M = 2 * D, alloc = layout();
+    const w1 = alloc(D * D), w2 = alloc(D * D), x1 = alloc(M * D), x2 = alloc(M * D), out = alloc(M * D * 4);
+    list.push({
+      name: 'matmul', size: alloc(0) + 64,
+      regions: [{ addr: w1, bytes: randBytes(D * D, 1) }, { addr: w2, bytes: randBytes(D * D, 2) },
+        { addr: x1, bytes: randBytes(M * D, 3) }, { addr: x2, bytes: randBytes(M * D, 4) }],
+      outputs: [{ addr: out, len: M * D * 4 }],
+      instrs: [
+        I.config(1024, 256),
+        I.mvin(D, D, w1, 0, D), I.mvin(D, D, w2, D, D),
+        I.mvin(M, D, x1, 2 * D, D), I.mvin(M, D, x2, 2 * D + M, D),
+        I.preload(D, D, 0), I.compute(M, 2 * D, 0, false),
+        I.preload(D, D, D), I.compute(M, 2 * D + M, 0, true),
+        I.mvout(M, D, out, 0, D * 4),
+      ],
+    });
+  }
+
+  // 2. MVIN_ACC (bias) then COMPUTE accumulate
+  {
+    const M = D + 3, alloc = layout();
+    const w = alloc(D * D), x = alloc(M * D), bias = alloc(M * D * 4), out = alloc(M * D * 4);
+    list.push({
+      name: 'mvin_acc', size: alloc(0) + 64,
+      regions: [{ addr: w, bytes: randBytes(D * D, 5) }, { addr: x, bytes: randBytes(M * D, 6) },
+        { addr: bias, bytes: randInt32Bytes(M * D, 7) }],
+      outputs: [{ addr: out, len: M * D * 4 }],
+      instrs: [
+        I.mvinAcc(M, D, bias, 10, D * 4), I.mvin(D, D, w, 0, D), I.mvin(M, D, x, D, D),
+        I.preload(D, D, 0), I.compute(M, D, 10, true), I.mvout(M, D, out, 10, D * 4),
+      ],
+    });
+  }
+
+  // 3. strided COMPUTE (sp stride 3, acc stride 2) into zeroed accumulator rows
+  {
+    const N = 6, alloc = layout();
+    const w = alloc(D * D), x = alloc(3 * N * D), zeros = alloc(2 * N * D * 4), out = alloc(2 * N * D * 4);
+    list.push({
+      name: 'strided', size: alloc(0) + 64,
+      regions: [{ addr: w, bytes: randBytes(D * D, 8) }, { addr: x, bytes: randBytes(3 * N * D, 9) }],
+      outputs: [{ addr: out, len: 2 * N * D * 4 }],
+      instrs: [
+        I.mvinAcc(2 * N, D, zeros, 0, D * 4), I.mvin(D, D, w, 0, D), I.mvin(3 * N, D, x, 100, D),
+        I.preload(D, D, 0), I.compute(N, 100, 0, false, 3, 2), I.compute(N, 101, 0, true, 3, 2),
+        I.mvout(2 * N, D, out, 0, D * 4),
+      ],
+    });
+  }
+
+  // 4. partial blocks: c < DIM weight rows, k < DIM columns, b < DIM bytes per MVIN row,
+  //    MVOUT of k words per row into a wider DRAM row
+  {
+    const c = D - 1, k = D - 2, b = D - 1, M = 5, alloc = layout();
+    const w = alloc(c * (D + 5)), x = alloc(M * 16), out = alloc(M * D * 4 + 64);
+    list.push({
+      name: 'partial', size: alloc(0) + 64,
+      regions: [{ addr: w, bytes: randBytes(c * (D + 5), 10) }, { addr: x, bytes: randBytes(M * 16, 11) }],
+      outputs: [{ addr: out, len: M * (D * 4 + 8) }],
+      inputBytes: c * k + M * b,   // bytes the program actually reads (regions are padded)
+      instrs: [
+        I.mvin(c, k, w, 0, D + 5), I.mvin(M, b, x, 40, 16),
+        I.preload(c, k, 0), I.compute(M, 40, 3, false), I.mvout(M, k, out, 3, D * 4 + 8),
+      ],
+      check: (j, ref) => assert(j.counters.macs === ref.macs && ref.macs === c * k * M, `macs ${j.counters.macs} != ${c * k * M}`),
+    });
+  }
+
+  // 5. double buffering: load of tile t+1 overlaps compute of tile t
+  {
+    const T = 8, M = 4 * D, alloc = layout();
+    const w = alloc(D * D), x = alloc(T * M * D), out = alloc(T * M * D * 4);
+    const instrs = [I.mvin(D, D, w, 0, D), I.preload(D, D, 0)];
+    for (let t = 0; t < T; t++) {
+      const buf = 64 + (t % 2) * M, accBuf = (t % 2) * M;
+      instrs.push(I.mvin(M, D, x + t * M * D, buf, D), I.compute(M, buf, accBuf, false),
+        I.mvout(M, D, out + t * M * D * 4, accBuf, D * 4));
+    }
+    list.push({
+      name: 'overlap', size: alloc(0) + 64,
+      regions: [{ addr: w, bytes: randBytes(D * D, 12) }, { addr: x, bytes: randBytes(T * M * D, 13) }],
+      outputs: [{ addr: out, len: T * M * D * 4 }], instrs,
+      check: (j) => {
+        const c = j.counters;
+        assert(c.busy_load + c.busy_execute + c.busy_store > j.cycles, `no overlap: busy ${c.busy_load}+${c.busy_execute}+${c.busy_store} <= ${j.cycles}`);
+        assert(c.busy_load + c.busy_execute > j.cycles, `load and execute never overlap`);
+      },
+    });
+  }
+
+  // 6. dependency hazards: RAW (COMPUTE after MVIN), WAR (MVIN into rows a COMPUTE reads),
+  //    WAW/RAW on the accumulator (MVOUT after COMPUTE, COMPUTE after MVOUT)
+  {
+    const M = 3 * D, alloc = layout();
+    const w = alloc(D * D), x1 = alloc(M * D), x2 = alloc(M * D), out1 = alloc(M * D * 4), out2 = alloc(M * D * 4);
+    list.push({
+      name: 'hazard', size: alloc(0) + 64,
+      regions: [{ addr: w, bytes: randBytes(D * D, 14) }, { addr: x1, bytes: randBytes(M * D, 15) },
+        { addr: x2, bytes: randBytes(M * D, 16) }],
+      outputs: [{ addr: out1, len: M * D * 4 }, { addr: out2, len: M * D * 4 }],
+      instrs: [
+        I.mvin(D, D, w, 0, D), I.mvin(M, D, x1, 32, D), I.preload(D, D, 0),
+        I.compute(M, 32, 0, false),
+        I.mvin(M, D, x2, 32, D),          // WAR on sp rows 32.. : must wait for the COMPUTE
+        I.mvout(M, D, out1, 0, D * 4),    // RAW on acc rows 0..
+        I.compute(M, 32, 0, false),       // WAR on acc rows vs the MVOUT, RAW on sp vs the MVIN
+        I.mvout(M, D, out2, 0, D * 4),
+      ],
+      check: (j) => assert(j.counters.stall_dependency > 0, 'expected dependency stalls'),
+    });
+  }
+
+  // 7. bank conflicts: COMPUTE reads bank 0 only (sp stride 4) while an unrelated MVIN
+  //    writes rows of all banks
+  {
+    const N = 48, alloc = layout();
+    const w = alloc(D * D), x = alloc(4 * N * D), y = alloc(4 * N * D), out = alloc(N * D * 4);
+    list.push({
+      name: 'bank_conflict', size: alloc(0) + 64,
+      regions: [{ addr: w, bytes: randBytes(D * D, 17) }, { addr: x, bytes: randBytes(4 * N * D, 18) },
+        { addr: y, bytes: randBytes(4 * N * D, 19) }],
+      outputs: [{ addr: out, len: N * D * 4 }],
+      instrs: [
+        I.mvin(D, D, w, 0, D), I.mvin(4 * N, D, x, 64, D), I.preload(D, D, 0),
+        I.mvin(4 * N, D, y, 1024, D), I.compute(N, 64, 0, false, 4, 1), I.compute(N, 64, 0, true, 4, 1),
+        I.compute(N, 64, 0, true, 4, 1), I.mvout(N, D, out, 0, D * 4),
+      ],
+      args: ['--dram-latency', '4', '--bus-bytes', '64'],
+      check: (j) => assert(j.counters.stall_bank_conflict > 0, 'expected bank-conflict stalls'),
+    });
+  }
+
+  // 8. error: MVIN beyond the CONFIG scratchpad limit -> exit 3
+  {
+    const alloc = layout(); const x = alloc(8 * D);
+    list.push({
+      name: 'error_sp_range', size: alloc(0) + 64,
+      regions: [{ addr: x, bytes: randBytes(8 * D, 20) }], outputs: [],
+      instrs: [I.config(64, 64), I.mvin(8, D, x, 0, D), I.mvin(8, D, x, 60, D)],
+      exit: 3,
+      check: (j) => assert(j.ok === false && j.error && j.error.code === 'sp_range' && j.error.instruction === 2,
+        `bad error JSON ${JSON.stringify(j.error)}`),
+    });
+  }
+
+  // 9. unknown opcode -> exit 3
+  {
+    list.push({
+      name: 'error_opcode', size: 256, regions: [], outputs: [],
+      instrs: [I.raw(0x00010209, 0, 0, 0)], exit: 3,
+      check: (j) => assert(j.error && j.error.code === 'bad_opcode', 'expected bad_opcode'),
+    });
+  }
+
+  // 10. cycle cap -> exit 2
+  {
+    const M = 64, alloc = layout(); const w = alloc(D * D), x = alloc(M * D), out = alloc(M * D * 4);
+    list.push({
+      name: 'cycle_cap', size: alloc(0) + 64,
+      regions: [{ addr: w, bytes: randBytes(D * D, 21) }, { addr: x, bytes: randBytes(M * D, 22) }], outputs: [],
+      instrs: [I.mvin(D, D, w, 0, D), I.mvin(M, D, x, D, D), I.preload(D, D, 0), I.compute(M, D, 0), I.mvout(M, D, out, 0, 4 * D)],
+      args: ['--max-cycles', '50'], exit: 2,
+      check: (j) => assert(j.cycles === 50 && j.error && j.error.code === 'max_cycles', 'expected max_cycles at 50'),
+    });
+  }
+
+  // 11. slow DRAM / narrow bus / few in-flight requests still give the right answer
+  {
+    const M = 2 * D, alloc = layout();
+    const w = alloc(D * D), x = alloc(M * D), out = alloc(M * D * 4);
+    list.push({
+      name: 'slow_dram', size: alloc(0) + 64,
+      regions: [{ addr: w, bytes: randBytes(D * D, 23) }, { addr: x, bytes: randBytes(M * D, 24) }],
+      outputs: [{ addr: out, len: M * D * 4 }],
+      instrs: [I.mvin(D, D, w, 0, D), I.mvin(M, D, x, D, D), I.preload(D, D, 0), I.compute(M, D, 0), I.mvout(M, D, out, 0, 4 * D)],
+      args: ['--dram-latency', '100', '--bus-bytes', '2', '--max-inflight', '2'],
+    });
+  }
+  return list;
+}
