@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { type Instruction, InstructionBuffer, InstructionDecodeError, decodeInstruction, decodeProgram, encodeInstruction } from './isa.js';
+
+const EXAMPLES: Instruction[] = [
+  { op: 'CONFIG', spRows: 8192, accRows: 512 },
+  { op: 'MVIN', rows: 65535, width: 16, dramAddr: 0xfffffff0, spRow: 131071, dramStride: 64 },
+  { op: 'MVIN_ACC', rows: 3, width: 64, dramAddr: 1024, accRow: 7, dramStride: 0 },
+  { op: 'MVOUT', rows: 1, width: 1, dramAddr: 4, accRow: 0, dramStride: 256 },
+  { op: 'PRELOAD', rows: 16, cols: 9, spRow: 12345 },
+  { op: 'COMPUTE', vectors: 112, accumulate: true, spRow: 40, accRow: 9, spStride: 65535, accStride: 1 },
+  { op: 'COMPUTE', vectors: 1, accumulate: false, spRow: 0, accRow: 0, spStride: 0, accStride: 65535 },
+];
+
+describe('instruction encoding', () => {
+  it('puts opcode, flag, width and count in word 0 as isa.md says', () => {
+    expect(encodeInstruction({ op: 'MVIN', rows: 3, width: 16, dramAddr: 1, spRow: 2, dramStride: 3 })).toEqual([
+      (3 << 16) | (16 << 9) | 1, 1, 2, 3,
+    ]);
+    const [w0, , , w3] = encodeInstruction({ op: 'COMPUTE', vectors: 2, accumulate: true, spRow: 0, accRow: 0, spStride: 5, accStride: 7 });
+    expect(w0).toBe((2 << 16) | 0x100 | 5);
+    expect(w3).toBe((7 << 16) | 5);
+    expect(encodeInstruction({ op: 'PRELOAD', rows: 4, cols: 2, spRow: 9 })).toEqual([(4 << 16) | (2 << 9) | 4, 9, 0, 0]);
+  });
+
+  it('decodes back what it encodes', () => {
+    for (const ins of EXAMPLES) expect(decodeInstruction(encodeInstruction(ins))).toEqual(ins);
+    const buffer = new InstructionBuffer();
+    for (let i = 0; i < 600; i++) buffer.push(EXAMPLES[i % EXAMPLES.length]);
+    expect(buffer.length).toBe(600);
+    expect(decodeProgram(buffer.toArray())).toEqual(Array.from({ length: 600 }, (_, i) => EXAMPLES[i % EXAMPLES.length]));
+  });
+
+  it('rejects fields that do not fit and words that do not decode', () => {
+    expect(() => encodeInstruction({ op: 'MVIN', rows: 0, width: 4, dramAddr: 0, spRow: 0, dramStride: 0 })).toThrow(/count/);
+    expect(() => encodeInstruction({ op: 'MVIN', rows: 65536, width: 4, dramAddr: 0, spRow: 0, dramStride: 0 })).toThrow(/count/);
+    expect(() => encodeInstruction({ op: 'MVOUT', rows: 1, width: 128, dramAddr: 0, accRow: 0, dramStride: 0 })).toThrow(/width/);
+    expect(() => encodeInstruction({ op: 'COMPUTE', vectors: 1, accumulate: false, spRow: 0, accRow: 0, spStride: 65536, accStride: 0 })).toThrow(/spStride/);
+    expect(() => encodeInstruction({ op: 'MVIN', rows: 1, width: 4, dramAddr: 2 ** 32, spRow: 0, dramStride: 0 })).toThrow(/dramAddr/);
+    expect(() => decodeInstruction([6, 0, 0, 0])).toThrow(InstructionDecodeError);
+    expect(() => decodeInstruction([1, 0, 0])).toThrow(/truncated/);
+    expect(() => decodeProgram(new Uint32Array(5))).toThrow(/multiple of 4/);
+  });
+});
