@@ -1,6 +1,7 @@
 /**
  * @polaris/rtl-sim — the RTL fidelity (plugin "rtl"): a parameterised Gemmini-template
- * accelerator in SystemVerilog simulated under Verilator. Not built yet: see the RTL fidelity
- * issue. Nothing is exported until it is real.
+ * accelerator in SystemVerilog simulated under Verilator. Exported so far: the program
+ * generator (a layer + mapping lowered to the accelerator's ISA, its DRAM image, expected
+ * outputs and text files) and its functional reference machine.
  */
-export {};
+export * from './program/index.js';
