@@ -2,7 +2,7 @@ import { type HardwareConfig, type Loop, type Mapping, InvalidMappingError, make
 import { describe, expect, it } from 'vitest';
 import { checkProgram } from './check-program.testing.js';
 import { UnsupportedHardwareError, generateProgram } from './generate-program.js';
-import { ProgramCapacityError } from './tile-plan.js';
+import { ProgramCapacityError, rowCapacityProblem } from './tile-plan.js';
 
 const hw = (peDim: number, spKB = 4, accKB = 4): HardwareConfig => ({ peDim, spKB, accKB });
 
@@ -86,6 +86,8 @@ describe('generateProgram on hand-written mappings', () => {
     const rowBound = parseMapping('L3[WIO] - L2[WI] P4 C4 K4 - L1[O] - L0[W]');
     expect(() => generateProgram(layer, rowBound, { peDim: 8, spKB: 32 / 1024, accKB: 1 })).toThrow(ProgramCapacityError);
     expect(() => generateProgram(layer, rowBound, { peDim: 8, spKB: 32 / 1024, accKB: 1 })).toThrow(/scratchpad: the L2 tile .* needs 32 rows of 8 bytes/);
+    expect(rowCapacityProblem(layer, rowBound, { peDim: 8, spKB: 32 / 1024, accKB: 1 })).toMatch(/needs 32 rows/);
+    expect(rowCapacityProblem(layer, rowBound, { peDim: 8, spKB: 256 / 1024, accKB: 1 })).toBeUndefined();
   });
 
   it('is deterministic in the seed and honours given tensors', () => {

@@ -7,7 +7,7 @@ export * from './isa.js';
 export * from './dram-layout.js';
 export * from './reference-conv.js';
 export { type NestLoop, type LoopNest, buildLoopNest } from './loop-nest.js';
-export { type ProgramLayout, type TensorAllocation, ProgramCapacityError } from './tile-plan.js';
+export { type ProgramLayout, type TensorAllocation, ProgramCapacityError, rowCapacityProblem } from './tile-plan.js';
 export * from './generate-program.js';
 export * from './program-format.js';
 export * from './reference-machine.js';

@@ -1,7 +1,7 @@
-import { type Dim, type HardwareConfig, type Layer, inputHeight, inputWidth } from '@polaris/core';
+import { type Dim, type HardwareConfig, type Layer, type Mapping, inputHeight, inputWidth } from '@polaris/core';
 import { type BoxDim, mergeBox } from './box.js';
-import type { DramLayout } from './dram-layout.js';
-import { INPUT_DIMS, type LoopNest, OUTPUT_DIMS, REDUCTION_DIMS, WEIGHT_DIMS } from './loop-nest.js';
+import { type DramLayout, dramLayout } from './dram-layout.js';
+import { INPUT_DIMS, type LoopNest, OUTPUT_DIMS, REDUCTION_DIMS, WEIGHT_DIMS, buildLoopNest } from './loop-nest.js';
 
 /**
  * Buffer allocation and address arithmetic of one layer's program.
@@ -209,4 +209,19 @@ export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest
     strides: { weightDram, inputDram, outputDram, weightRow, inputRow, accRow },
     weightBox, inputBox, accBox, outputVisits,
   };
+}
+
+/**
+ * Why the tiles of a valid mapping do not fit the scratchpad or accumulator row by row (the
+ * {@link ProgramCapacityError} message), or undefined when they fit. Builds no program: cheap
+ * enough to filter a mapper's candidates for the rtl fidelity.
+ */
+export function rowCapacityProblem(layer: Layer, mapping: Mapping, hardware: HardwareConfig): string | undefined {
+  try {
+    planTiles(layer, hardware, buildLoopNest(mapping), dramLayout(layer));
+    return undefined;
+  } catch (error) {
+    if (error instanceof ProgramCapacityError) return error.message;
+    throw error;
+  }
 }
