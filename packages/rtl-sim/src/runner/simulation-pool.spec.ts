@@ -27,6 +27,7 @@ writeFileSync(fake, [
   `  cap) echo '${REPORT.replace('"ok": true', '"ok": false')}'; exit 2 ;;`,
   `  reject) echo '${REPORT.replace('"error": null', '"error": "unknown opcode 9"')}'; exit 3 ;;`,
   '  garbage) echo "hello"; exit 0 ;;',
+  `  mismatch) echo '${REPORT.replace('"check": null', '"check": {"ok": false, "mismatches": 3, "first": "@00000040 got 01 want 02"}')}'; exit 0 ;;`,
   'esac',
   'exit 1',
   '',
@@ -62,14 +63,16 @@ describe('SimulationPool', () => {
 
   it('turns each kind of failure into a value with the right `recoverable`, without stopping the others', async () => {
     const pool = new SimulationPool({ concurrency: 2 });
-    const modes = ['ok', 'hang', 'segv', 'cap', 'reject', 'garbage', 'args', 'ok'];
+    const modes = ['ok', 'hang', 'segv', 'cap', 'reject', 'garbage', 'args', 'mismatch', 'ok'];
     const outcomes = await firstValueFrom(forkJoin(modes.map((mode) => run(pool, mode, 1_000))));
     const summary = outcomes.map((o) => (o.ok ? 'ok' : `${o.kind}:${o.recoverable}`));
     expect(summary).toEqual([
-      'ok', 'timeout:true', 'crash:true', 'cycle-cap:true', 'machine-error:false', 'bad-output:false', 'bad-arguments:false', 'ok',
+      'ok', 'timeout:true', 'crash:true', 'cycle-cap:true', 'machine-error:false', 'bad-output:false', 'bad-arguments:false',
+      'check-failed:false', 'ok',
     ]);
     const rejected = outcomes[4];
     expect(!rejected.ok && rejected.error).toMatch(/unknown opcode 9/);
+    expect(!outcomes[7].ok && outcomes[7].error).toMatch(/3 mismatches, first @00000040 got 01 want 02/);
     expect(pool.active + pool.waiting).toBe(0);
   });
 

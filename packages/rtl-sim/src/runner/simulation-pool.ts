@@ -19,6 +19,8 @@ export interface SimulationJob {
 export interface SimulationPoolOptions {
   /** Processes run at once; default `os.availableParallelism()` (one simulator per core). */
   readonly concurrency?: number;
+  /** Called with each child's pid once spawned, after the job's own `onStart` (diagnostics, tests). */
+  readonly onSpawn?: (pid: number, job: SimulationJob) => void;
 }
 
 interface Pending {
@@ -41,11 +43,13 @@ export class SimulationPool {
   readonly concurrency: number;
   private running = 0;
   private readonly queue: Pending[] = [];
+  private readonly onSpawn?: (pid: number, job: SimulationJob) => void;
 
   constructor(options: SimulationPoolOptions = {}) {
     const concurrency = options.concurrency ?? availableParallelism();
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`pool concurrency must be an integer ≥ 1, got ${concurrency}`);
     this.concurrency = concurrency;
+    this.onSpawn = options.onSpawn;
   }
 
   /** Processes running now. */
@@ -106,7 +110,10 @@ export class SimulationPool {
         stdin: 'ignore',
         stripFinalNewline: true,
       });
-      if (child.pid !== undefined) job.onStart?.(child.pid);
+      if (child.pid !== undefined) {
+        job.onStart?.(child.pid);
+        this.onSpawn?.(child.pid, job);
+      }
       const result = await child;
       const wallMs = performance.now() - began;
       if (result.isCanceled) return simulationFailure('crash', 'simulation cancelled (unsubscribed); the process was killed', wallMs);

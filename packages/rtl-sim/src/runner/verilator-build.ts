@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { SUPPORTED_DIMS } from '../program/isa.js';
 import { type LogicArea, logicArea, parseYosysStat } from './area-model.js';
 import {
   RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, defaultCacheDir, fingerprintDigest, toolchainFingerprint,
@@ -32,8 +33,6 @@ import {
 export const STALE_TEMP_MS = 6 * 60 * 60 * 1000;
 /** Bumped when the cache layout or build.json shape changes. */
 const CACHE_FORMAT = 'rtl-build-1';
-/** DIMs the RTL supports (docs/isa.md: power of two 2..64). */
-export const SUPPORTED_DIMS: readonly number[] = [2, 4, 8, 16, 32, 64];
 
 /** A finished, cached simulator build. */
 export interface SimulatorBuild {

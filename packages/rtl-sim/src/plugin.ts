@@ -1,0 +1,2 @@
+/** Plugin entry of @polaris/rtl-sim (manifest `entry`): the `rtl` evaluator. */
+export { default } from './plugin/rtl-plugin.js';

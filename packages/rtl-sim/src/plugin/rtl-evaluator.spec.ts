@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { type EvaluationResult, hashDesignPoint, layerMacs } from '@polaris/core';
+import { describeEvaluatorContract } from '@polaris/core/testing';
+import { firstValueFrom, toArray } from 'rxjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SimulationPool, type SimulationJob } from '../runner/simulation-pool.js';
+import { hasVerilator } from '../runner/toolchain.js';
+import { buildSimulator } from '../runner/verilator-build.js';
+import { prepareLayerRun } from './layer-program.js';
+import { RtlEvaluator } from './rtl-evaluator.js';
+import { TIMELOOP_ENERGY, coefficientValue } from './rtl-energy.js';
+import { DEFAULT_RTL_OPTIONS, type RtlOptions } from './rtl-options.js';
+import { rtlInvalidPoints, rtlLongRun, rtlSlowPoint, rtlTinyPoints, rtlTinyWorkload } from './rtl-test-fixture.js';
+
+/**
+ * The rtl evaluator on the real simulator (DIM 4, built once into the default cache). Without
+ * Verilator every test here is skipped with a message saying how to install it.
+ */
+const VERILATOR = hasVerilator();
+if (!VERILATOR) {
+  console.warn('rtl-sim: verilator is not on PATH — SKIPPING the rtl evaluator tests. Install it with `bash scripts/install-system-tools.sh`.');
+}
+
+const evaluator = (options: Partial<RtlOptions> = {}, pool?: SimulationPool) =>
+  new RtlEvaluator({ ...DEFAULT_RTL_OPTIONS, ...options }, { pool });
+const collect = (evaluator: RtlEvaluator, points = rtlTinyPoints(), workload = rtlTinyWorkload()) =>
+  firstValueFrom(evaluator.evaluate(points, workload).pipe(toArray()));
+const byHash = (results: EvaluationResult[]) => new Map(results.map((r) => [r.pointHash, r]));
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+async function waitUntil(condition: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
+}
+
+beforeAll(async () => {
+  if (VERILATOR) await buildSimulator({ dim: 4 });
+}, 600_000);
+
+if (VERILATOR) {
+  describeEvaluatorContract('rtl (DIM 4)', () => evaluator({ check: true }), () => ({
+    workload: rtlTinyWorkload(), points: rtlTinyPoints(), invalidPoints: rtlInvalidPoints(),
+  }));
+} else {
+  describe('Evaluator contract: rtl', () => {
+    it.skip('needs verilator on PATH (bash scripts/install-system-tools.sh)', () => {});
+  });
+}
+
+describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
+  it('checks the simulated outputs against the reference convolution and reports area', async () => {
+    const results = await collect(evaluator({ check: true }));
+    for (const result of results) {
+      expect(result.ok, result.ok ? '' : result.error).toBe(true);
+      if (!result.ok) continue;
+      expect(result.evaluation).toMatchObject({ fidelity: 'rtl', evaluator: 'rtl' });
+      expect(result.evaluation.area).toBeGreaterThan(0);
+      result.evaluation.layers.forEach((layer, i) => expect(layer.macs).toBe(layerMacs(rtlTinyWorkload().layers[i].layer)));
+    }
+  }, 60_000);
+
+  it('rejects invalid points and peDim > 64 as non-recoverable', async () => {
+    const [tooBig, notPowerOfTwo] = rtlInvalidPoints();
+    const results = byHash(await collect(evaluator(), [tooBig, notPowerOfTwo]));
+    expect(results.get(hashDesignPoint(tooBig))).toMatchObject({ ok: false, recoverable: false, error: expect.stringMatching(/peDim = 128 is not supported by the RTL/) });
+    expect(results.get(hashDesignPoint(notPowerOfTwo))).toMatchObject({ ok: false, recoverable: false, error: expect.stringMatching(/peDim = 3/) });
+  }, 60_000);
+
+  it('turns a run past the cycle cap into {ok: false, recoverable: true} while the other points succeed', async () => {
+    const [a, b] = rtlTinyPoints();
+    const slow = rtlSlowPoint();
+    const results = byHash(await collect(evaluator({ maxCycles: 20_000 }), [a, slow, b]));
+    expect(results.get(hashDesignPoint(a))?.ok).toBe(true);
+    expect(results.get(hashDesignPoint(b))?.ok).toBe(true);
+    expect(results.get(hashDesignPoint(slow))).toMatchObject({ ok: false, recoverable: true, error: expect.stringMatching(/cycle cap/) });
+  }, 60_000);
+
+  it('turns a run past the wall-clock timeout into {ok: false, recoverable: true}', async () => {
+    const slow = rtlSlowPoint();
+    const [result] = await collect(evaluator({ timeoutSeconds: 0.05 }), [slow]);
+    expect(result).toMatchObject({ ok: false, recoverable: true, error: expect.stringMatching(/timed out after 50 ms/) });
+  }, 60_000);
+
+  it('kills the simulator and removes its files when unsubscribed', async () => {
+    const spawned: { pid: number; job: SimulationJob }[] = [];
+    const pool = new SimulationPool({ concurrency: 1, onSpawn: (pid, job) => spawned.push({ pid, job }) });
+    const { workload, point } = rtlLongRun();
+    const emitted: EvaluationResult[] = [];
+    const subscription = evaluator({}, pool).evaluate([point], workload).subscribe((r) => emitted.push(r));
+    expect(await waitUntil(() => spawned.length > 0, 30_000), 'simulator started').toBe(true);
+    const [{ pid, job }] = spawned;
+    expect(isAlive(pid)).toBe(true);
+    subscription.unsubscribe();
+    expect(await waitUntil(() => !isAlive(pid), 5_000), `simulator ${pid} still running after unsubscribe`).toBe(true);
+    expect(existsSync(job.cwd as string), 'temp dir removed').toBe(false);
+    expect(await waitUntil(() => pool.active === 0, 5_000)).toBe(true);
+    expect(emitted).toEqual([]);
+  }, 60_000);
+
+  it('prices the counters: energy and accesses reconcile with a direct harness run', async () => {
+    const [point] = rtlTinyPoints();
+    const workload = rtlTinyWorkload();
+    const [result] = await collect(evaluator(), [point], workload);
+    if (!result.ok) throw new Error(result.error);
+    const build = await buildSimulator({ dim: 4 });
+    const pool = new SimulationPool({ concurrency: 1 });
+    const hw = point.hardware;
+    const e = (c: Parameters<typeof coefficientValue>[0]) => coefficientValue(c, hw, 'test');
+    for (const [i, { layer }] of workload.layers.entries()) {
+      const run = prepareLayerRun(layer, point.mappings[i], hw, { check: false });
+      const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/rtl-reconcile-`);
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${dir}/program.hex`, run.program);
+      writeFileSync(`${dir}/dram.hex`, run.dram);
+      const outcome = await firstValueFrom(pool.run({ binary: build.binary, args: ['--program', 'program.hex', '--dram', 'dram.hex'], cwd: dir, timeoutMs: 60_000 }));
+      if (!outcome.ok) throw new Error(outcome.error);
+      const c = outcome.report.counters;
+      const got = result.evaluation.layers[i];
+      const [l0, l1, l2, l3] = got.accesses ?? [];
+      expect(got.cycles).toBe(outcome.report.cycles);
+      expect(got.macs).toBe(c.macs);
+      expect(l0.tensors.W?.reads).toBe(c.macs);
+      expect(l1.tensors.O).toEqual({ reads: c.acc_reads * 4, fills: 0, updates: c.acc_writes * 4 });
+      expect((l2.tensors.W?.reads ?? 0) + (l2.tensors.I?.reads ?? 0)).toBeCloseTo(c.sp_reads * 4, 9);
+      expect((l2.tensors.W?.fills ?? 0) + (l2.tensors.I?.fills ?? 0)).toBeCloseTo(c.sp_writes * 4, 9);
+      // The program's static traffic equals the counters, so the split by tensor is exact.
+      expect(l2.tensors.W?.reads).toBe(run.traffic.spReadRows.W * 4);
+      expect(l3.tensors.W?.reads).toBe(run.traffic.dramReadBytes.W);
+      expect((l3.tensors.W?.reads ?? 0) + (l3.tensors.I?.reads ?? 0) + (l3.tensors.O?.reads ?? 0)).toBeCloseTo(c.dram_read_bytes, 9);
+      expect(l3.tensors.O?.updates).toBe(c.dram_write_bytes);
+      const expected = c.macs * e(TIMELOOP_ENERGY.mac)
+        + c.macs * e(TIMELOOP_ENERGY.perWord.registers)
+        + (c.acc_reads + c.acc_writes) * 4 * e(TIMELOOP_ENERGY.perWord.accumulator)
+        + (c.sp_reads + c.sp_writes) * 4 * e(TIMELOOP_ENERGY.perWord.scratchpad)
+        + (c.dram_read_bytes + c.dram_write_bytes) * e(TIMELOOP_ENERGY.perWord.dram);
+      expect(got.energy).toBeCloseTo(expected, 6);
+      expect(l0.energy + l1.energy + l2.energy + l3.energy + c.macs * e(TIMELOOP_ENERGY.mac)).toBeCloseTo(got.energy, 6);
+      (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('has a version that names the evaluator release and changes with the energy table', () => {
+    const timeloop = evaluator();
+    expect(timeloop.version).toMatch(/^0\.1\.0\+[0-9a-f]{16}$/);
+    expect(evaluator({ energy: 'dosa' }).version).not.toBe(timeloop.version);
+    expect(evaluator({ check: true }).version).toBe(timeloop.version);
+  });
+});

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { SRAM_MM2_PER_KIB } from '../runner/area-model.js';
+
+/**
+ * Options of the `rtl` evaluator (the config's `evaluator: {id: rtl, options: {…}}`), validated
+ * and defaulted by the plugin registry. Unknown keys are rejected.
+ */
+export const rtlOptionsSchema = z.strictObject({
+  /** Wall-clock limit per layer simulation, seconds; a run past it is killed (recoverable failure). */
+  timeoutSeconds: z.number().positive().default(600),
+  /**
+   * Cycle cap per layer (`--max-cycles`); hitting it is a recoverable failure. Default: 64× a
+   * generous bound of the layer's ideal cycles (see `defaultCycleCap`), so a hung machine is
+   * caught long before the timeout.
+   */
+  maxCycles: z.int().positive().optional(),
+  /** Check every layer's outputs against the generator's expected values (`--expect`); slower. */
+  check: z.boolean().default(false),
+  /** DMA bus width, bytes/cycle (`--bus-bytes`; DESIGN.md: 8). */
+  busBytes: z.int().positive().default(8),
+  /** DRAM latency, cycles (`--dram-latency`). */
+  dramLatency: z.int().min(0).default(40),
+  /** Outstanding DRAM requests (`--max-inflight`). */
+  maxInflight: z.int().positive().default(16),
+  /** Per-action energy table: `timeloop` (Timeloop/Accelergy per-word energies) or `dosa`. */
+  energy: z.enum(['timeloop', 'dosa']).default('timeloop'),
+  /** Simulator build cache; default `$POLARIS_RTL_CACHE` or `~/.cache/polaris/rtl`. */
+  cacheDir: z.string().min(1).optional(),
+  /** SRAM density for the area estimate, mm²/KiB at 40 nm (an assumption; see area-model.ts). */
+  sramMm2PerKiB: z.number().positive().default(SRAM_MM2_PER_KIB),
+});
+
+/** Validated options of the `rtl` evaluator. */
+export type RtlOptions = z.output<typeof rtlOptionsSchema>;
+/** Options as written in a config (everything optional). */
+export type RtlOptionsInput = z.input<typeof rtlOptionsSchema>;
+
+/** The defaults, as the registry would produce them from `{}`. */
+export const DEFAULT_RTL_OPTIONS: RtlOptions = rtlOptionsSchema.parse({});
