@@ -6,7 +6,7 @@
 # The command (mirror it exactly if you build from elsewhere; paths relative to
 # packages/rtl-sim):
 #   verilator --cc --exe --build -O3 -Wall --x-assign fast \
-#     --top-module accel -GDIM=<DIM> -CFLAGS "-O2 -DDIM_VALUE=<DIM>" \
+#     --top-module accel -GDIM=<DIM> -CFLAGS "-DDIM_VALUE=<DIM>" \
 #     -Mdir <outdir>/obj -o <outdir>/Vaccel -j <jobs> <pkg>/rtl/*.sv <pkg>/harness/main.cpp
 # with every path absolute (-o with an absolute path puts the binary outside obj/).
 # Memories start at zero (Verilator's default +verilator+rand+reset+0); programs must not
@@ -24,7 +24,7 @@ mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
 verilator --cc --exe --build -O3 -Wall --x-assign fast \
-  --top-module accel -GDIM="$DIM" -CFLAGS "-O2 -DDIM_VALUE=$DIM" \
+  --top-module accel -GDIM="$DIM" -CFLAGS "-DDIM_VALUE=$DIM" \
   -Mdir "$OUT/obj" -o "$OUT/Vaccel" -j "$JOBS" \
   "$HERE"/rtl/*.sv "$HERE/harness/main.cpp" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; exit 1; }
 echo "$OUT/Vaccel"

@@ -43,7 +43,7 @@ struct Response {
 };
 
 [[noreturn]] void bad(const std::string& msg) {
-  std::printf("{\"ok\": false, \"error\": {\"code\": \"bad_arguments\", \"message\": \"%s\"}}\n", msg.c_str());
+  std::printf("{\"ok\": false, \"error\": \"bad_arguments: %s\"}\n", msg.c_str());
   std::exit(1);
 }
 
@@ -274,7 +274,7 @@ int main(int argc, char** argv) {
     if (top->error_code) {
       error_code = error_name(top->error_code);
       error_instr = top->error_index;
-      error_msg = "instruction " + std::to_string(error_instr);
+      error_msg = "instruction " + std::to_string(error_instr) + " (0-based, comments excluded)";
       break;
     }
     if (pc == prog.size() && top->idle && resp_q.empty()) break;
@@ -309,9 +309,7 @@ int main(int argc, char** argv) {
   const bool ok = error_code.empty() && check_ok;
   std::string err_json = "null";
   if (!error_code.empty()) {
-    err_json = "{\"code\": \"" + error_code + "\", \"message\": \"" + json_escape(error_msg) + "\"";
-    if (error_instr >= 0) err_json += ", \"instruction\": " + std::to_string(error_instr);
-    err_json += "}";
+    err_json = "\"" + error_code + ": " + json_escape(error_msg) + "\"";
   }
 
   auto c = [](uint64_t v) { return std::to_string(v); };

@@ -1,7 +1,9 @@
 // Controller: instruction fetch/decode, 16-entry reorder buffer, three in-order queues
 // (load: MVIN/MVIN_ACC, execute: PRELOAD/COMPUTE, store: MVOUT) and the dependency rule.
 //
-// Fetch: one instruction per cycle from the instruction port while the ROB has room.
+// Fetch: the instruction port fills a one-entry fetch buffer (so nothing downstream depends
+// combinationally on the port: in_ready is a function of registered state only); decode
+// takes one instruction per cycle from the buffer while the ROB has room.
 // Decode computes each instruction's declared scratchpad / accumulator row ranges
 // [lo, hi) and whether it reads or writes them (strided COMPUTE: bounding range), checks
 // them against the run-time limits (error -> machine stops), and records in a 16-bit
@@ -90,7 +92,9 @@ module controller #(
   logic        d_accf;  // accumulate flag: used by the execute unit, not by decode
   /* verilator lint_on UNUSEDSIGNAL */
 
-  assign {d_w3, d_w2, d_w1, d_n, d_b, d_accf, d_op} = in_instr;
+  logic         fb_valid, fb_take;
+  logic [127:0] fb_instr;
+  assign {d_w3, d_w2, d_w1, d_n, d_b, d_accf, d_op} = fb_instr;
   assign d_is_config = (d_op == OP_CONFIG);
   logic [15:0] d_nm1;
   assign d_nm1 = d_n - 16'd1;
@@ -145,10 +149,11 @@ module controller #(
     end
   end
 
-  assign in_ready = (error_code == 4'd0) && (d_is_config ? rob_count == 5'd0 : rob_count != 5'd16);
-  assign fetch_fire = in_valid && in_ready;
-  assign stall_rob_full = in_valid && (error_code == 4'd0) && !d_is_config && rob_count == 5'd16;
-  assign idle = (rob_count == 5'd0);
+  assign fb_take  = fb_valid && (error_code == 4'd0) && (d_is_config ? rob_count == 5'd0 : rob_count != 5'd16);
+  assign in_ready = (error_code == 4'd0) && (!fb_valid || fb_take);
+  assign fetch_fire = fb_take;
+  assign stall_rob_full = fb_valid && (error_code == 4'd0) && !d_is_config && rob_count == 5'd16;
+  assign idle = (rob_count == 5'd0) && !fb_valid;
 
   // ---------------- issue ----------------
   logic [3:0] hd [3];
@@ -181,6 +186,7 @@ module controller #(
       rob_head   <= 4'd0;
       rob_tail   <= 4'd0;
       rob_count  <= 5'd0;
+      fb_valid   <= 1'b0;
       fetched    <= 32'd0;
       error_code <= 4'd0;
       error_index <= 32'd0;
@@ -190,6 +196,12 @@ module controller #(
         q_head[q] <= 4'd0; q_tail[q] <= 4'd0; q_count[q] <= 5'd0;
       end
     end else begin
+      if (in_valid && in_ready) begin
+        fb_valid <= 1'b1;
+        fb_instr <= in_instr;
+      end else if (fb_take) begin
+        fb_valid <= 1'b0;
+      end
       if (fetch_fire) begin
         fetched <= fetched + 32'd1;
         if (d_err != 4'd0) begin
@@ -201,7 +213,7 @@ module controller #(
         end
       end
       if (alloc) begin
-        rob_instr[rob_tail]  <= in_instr;
+        rob_instr[rob_tail]  <= fb_instr;
         rob_q[rob_tail]      <= d_q;
         rob_sp_lo[rob_tail]  <= d_sp_lo;
         rob_sp_hi[rob_tail]  <= d_sp_hi;

@@ -11,6 +11,8 @@
 //   [3:0] ROB index, [5:4] kind (0 = sp row, 1 = acc chunk, 2 = write ack), [7:6] chunk,
 //   [14:8] width b of the instruction, [31:15] zero, [63:32] destination row.
 // An instruction completes (done_valid) when its last response has arrived.
+// Responses enter a one-entry buffer and config inputs are registered, so no logic depends
+// combinationally on the top-level inputs (resp_ready is a function of registered state).
 // Load and store engines are pipelined: a new instruction may start issuing while
 // responses of the previous one are still outstanding.
 module dma #(
@@ -70,6 +72,13 @@ module dma #(
   localparam logic [7:0] OP_MVIN_ACC = 8'd2;
   localparam logic [1:0] K_SP = 2'd0, K_ACC = 2'd1, K_ACK = 2'd2;
 
+  // registered run-time configuration
+  logic [7:0] bus_bytes_q, max_inflight_q;
+  always_ff @(posedge clk) begin
+    bus_bytes_q    <= (cfg_bus_bytes == 8'd0) ? 8'd1 : cfg_bus_bytes;
+    max_inflight_q <= cfg_max_inflight;
+  end
+
   // ---------------- load engine ----------------
   logic        ld_active, ld_is_acc;
   logic [3:0]  ld_rob_q;
@@ -106,7 +115,6 @@ module dma #(
   logic [6:0]  st_bytes;
   logic [8:0]  st_rem_bytes;
   logic        st_start, grant_st;
-  logic [2047:0] st_pad;
 
   assign st_ready = (st_state == ST_IDLE);
   assign st_start = st_valid && st_ready;
@@ -114,13 +122,6 @@ module dma #(
   assign st_bytes = st_rem_bytes >= 9'd64 ? 7'd64 : st_rem_bytes[6:0];
   assign acc_rd_en  = (st_state == ST_READ);
   assign acc_rd_row = st_row[ACC_AW-1:0];
-  generate
-    if (DIM * 32 < 2048) begin : g_pad
-      assign st_pad = {{(2048 - DIM * 32){1'b0}}, acc_rd_data};
-    end else begin : g_nopad
-      assign st_pad = acc_rd_data;
-    end
-  endgenerate
 
   // ---------------- arbiter / bus ----------------
   logic [7:0]  bus_wait;      // cycles until the bus is free
@@ -131,7 +132,7 @@ module dma #(
 
   assign ld_cand   = ld_active;
   assign st_cand   = (st_state == ST_HOLD);
-  assign can_issue = (bus_wait == 8'd0) && ({1'b0, rd_out} + {1'b0, wr_out} < {1'b0, cfg_max_inflight});
+  assign can_issue = (bus_wait == 8'd0) && ({1'b0, rd_out} + {1'b0, wr_out} < {1'b0, max_inflight_q});
   assign grant_ld  = can_issue && ld_cand && (!st_cand || !prio_st);
   assign grant_st  = can_issue && st_cand && !grant_ld;
 
@@ -139,11 +140,23 @@ module dma #(
   assign req_write = grant_st;
   assign req_addr  = grant_st ? st_addr + {24'd0, st_chunk, 6'd0} : ld_addr + {24'd0, ld_chunk, 6'd0};
   assign req_bytes = grant_st ? st_bytes : ld_bytes;
-  assign req_wdata = st_pad[512*st_chunk +: 512];
+  generate
+    if (DIM * 32 < 512) begin : g_wdata_pad        // one chunk per row
+      assign req_wdata = {{(512 - DIM * 32){1'b0}}, acc_rd_data};
+    end else if (DIM * 32 == 512) begin : g_wdata_one
+      assign req_wdata = acc_rd_data;
+    end else if (DIM * 32 < 2048) begin : g_wdata_mux // 2 chunks per row (DIM 32)
+      logic [2047:0] st_pad;
+      assign st_pad = {{(2048 - DIM * 32){1'b0}}, acc_rd_data};
+      assign req_wdata = st_pad[512*st_chunk +: 512];
+    end else begin : g_wdata_mux4                     // 4 chunks per row (DIM 64)
+      assign req_wdata = acc_rd_data[512*st_chunk +: 512];
+    end
+  endgenerate
   assign req_tag   = grant_st ? {st_row, 17'd0, st_b, st_chunk, K_ACK, st_rob_q}
                               : {ld_row, 17'd0, ld_b, ld_chunk, (ld_is_acc ? K_ACC : K_SP), ld_rob_q};
   // ceil(bytes / bus) - 1 further busy cycles
-  assign bus_cycles = ({1'b0, req_bytes} + cfg_bus_bytes - 8'd1) / cfg_bus_bytes;
+  assign bus_cycles = ({1'b0, req_bytes} + bus_bytes_q - 8'd1) / bus_bytes_q;
 
   assign ld_stall = ld_cand && !grant_ld;
   assign st_stall = st_cand && !grant_st;
@@ -161,17 +174,32 @@ module dma #(
   logic [31:0] r_row_hi; // destination row bits above the physical address width
   /* verilator lint_on UNUSEDSIGNAL */
 
-  assign {r_row, r_zero, r_b, r_chunk, r_kind, r_rob} = resp_tag;
+  logic         rb_valid;
+  logic [63:0]  rb_tag;
+  logic [511:0] rb_data;
+  assign {r_row, r_zero, r_b, r_chunk, r_kind, r_rob} = rb_tag;
   assign r_row_hi = r_row;
   assign r_last_chunk = 2'((r_b + 7'd15) >> 4) - 2'd1;
-  assign resp_ready = !(r_kind == K_ACC && ex_acc_we);
-  assign resp_fire  = resp_valid && resp_ready;
+  // the buffered response is consumed unless it targets the accumulator while the
+  // execute unit writes it this cycle
+  assign resp_fire  = rb_valid && !(r_kind == K_ACC && ex_acc_we);
+  assign resp_ready = !rb_valid || resp_fire;
+  always_ff @(posedge clk) begin
+    if (rst) rb_valid <= 1'b0;
+    else if (resp_valid && resp_ready) begin
+      rb_valid <= 1'b1;
+      rb_tag   <= resp_tag;
+      rb_data  <= resp_rdata;
+    end else if (resp_fire) begin
+      rb_valid <= 1'b0;
+    end
+  end
 
   assign sp_we  = resp_fire && r_kind == K_SP;
   assign sp_row = r_row[SP_AW-1:0];
   always_comb begin
     for (int i = 0; i < DIM; i++)
-      sp_data[8*i +: 8] = (7'(i) < r_b) ? resp_rdata[8*i +: 8] : 8'd0;
+      sp_data[8*i +: 8] = (7'(i) < r_b) ? rb_data[8*i +: 8] : 8'd0;
   end
 
   assign acc_we  = resp_fire && r_kind == K_ACC;
@@ -181,7 +209,7 @@ module dma #(
     for (int w = 0; w < DIM; w++) begin
       // word w belongs to chunk w/16; the last chunk also zeroes the words after it
       acc_mask[w] = (2'(w / 16) == r_chunk) || (r_chunk == r_last_chunk && 2'(w / 16) > r_chunk);
-      acc_data[32*w +: 32] = (7'(w) < r_b) ? resp_rdata[32*(w % 16) +: 32] : 32'd0;
+      acc_data[32*w +: 32] = (7'(w) < r_b) ? rb_data[32*(w % 16) +: 32] : 32'd0;
     end
   end
 

@@ -29,6 +29,7 @@ module exec_unit #(
     input  logic              dma_sp_we,
     input  logic [1:0]        dma_sp_bank,
     // systolic array
+    output logic              array_en,
     output logic              w_clear,
     output logic [DIM-1:0]    w_we,
     output logic [DIM*8-1:0]  w_data,
@@ -102,6 +103,9 @@ module exec_unit #(
   assign busy       = (state != S_IDLE) || !fifo_empty || wp_valid;
 
   // array side
+  // a vector read in cycle t is presented at t+1 and written at t+2*DIM: the FIFO is
+  // non-empty over exactly that span
+  assign array_en = !fifo_empty;
   assign w_clear = (state == S_PRE) && fifo_empty && idx == 16'd0;
   assign w_data  = sp_rd_data & kmask;
   assign in_vec  = sp_rd_data;

@@ -7,10 +7,15 @@
 //   y[k] = sum_c W[c][k]*x[c] at cycle 2*DIM-1 (the array latency).
 // Weights are written one array row per cycle (w_we one-hot over rows); w_clear zeros
 // all weights. The caller must not change weights while vectors are in flight.
+// en: the datapath (activations, partial sums, skew/de-skew registers) advances only
+// while en is high; the caller holds it high from the cycle a vector is presented until
+// its result has been taken (it saves simulation time while the array is idle; timing
+// above counts enabled cycles).
 module systolic_array #(
     parameter int DIM = 16
 ) (
     input  logic              clk,
+    input  logic              en,
     input  logic              w_clear,
     input  logic [DIM-1:0]    w_we,        // per array row
     input  logic [DIM*8-1:0]  w_data,      // byte k = column k
@@ -18,38 +23,48 @@ module systolic_array #(
     output logic [DIM*32-1:0] out_vec      // word k = column k
 );
 
-  // activations between columns: act[r][k] is the input of PE(r,k); act[r][DIM] unused
-  logic [7:0]  act  [DIM][DIM+1];
-  // partial sums between rows: ps[r][k] is the input of PE(r,k); ps[DIM][k] is the bottom
-  logic [31:0] ps   [DIM+1][DIM];
-
+  // Interconnect: each PE's outputs are signals local to its generate block and its
+  // neighbours refer to them by hierarchical name (g_row[r].g_col[k].a / .p). Compared to
+  // 2-D wire arrays this lets the simulator alias port and wire, saving copies per PE.
   genvar r, k;
   generate
     // input skew: row r delayed by r cycles
     for (r = 0; r < DIM; r++) begin : g_skew
+      logic [7:0] out;
       if (r == 0) begin : g_none
-        assign act[0][0] = in_vec[7:0];
+        assign out = in_vec[7:0];
       end else if (r == 1) begin : g_one
         logic [7:0] sr;
-        always_ff @(posedge clk) sr <= in_vec[15:8];
-        assign act[1][0] = sr;
+        always_ff @(posedge clk) if (en) sr <= in_vec[15:8];
+        assign out = sr;
       end else begin : g_many
         logic [8*r-1:0] sr;
-        always_ff @(posedge clk) sr <= {sr[8*r-9:0], in_vec[8*r +: 8]};
-        assign act[r][0] = sr[8*r-1 -: 8];
+        always_ff @(posedge clk) if (en) sr <= {sr[8*r-9:0], in_vec[8*r +: 8]};
+        assign out = sr[8*r-1 -: 8];
       end
-    end
-
-    for (k = 0; k < DIM; k++) begin : g_top
-      assign ps[0][k] = 32'd0;
     end
 
     for (r = 0; r < DIM; r++) begin : g_row
       for (k = 0; k < DIM; k++) begin : g_col
+        logic [7:0]  a_in;      // activation into PE(r,k)
+        // activation out of PE(r,k); unused in the last column (leaves the right edge)
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic [7:0]  a;
+        /* verilator lint_on UNUSEDSIGNAL */
+        logic [31:0] p_in, p;   // partial sum into / out of PE(r,k)
+        if (k == 0) begin : g_left
+          assign a_in = g_skew[r].out;
+        end else begin : g_inner_a
+          assign a_in = g_row[r].g_col[k-1].a;
+        end
+        if (r == 0) begin : g_top
+          assign p_in = 32'd0;
+        end else begin : g_inner_p
+          assign p_in = g_row[r-1].g_col[k].p;
+        end
         pe u_pe (
-            .clk(clk), .w_clear(w_clear), .w_we(w_we[r]), .w_in(w_data[8*k +: 8]),
-            .a_in(act[r][k]), .p_in(ps[r][k]),
-            .a_out(act[r][k+1]), .p_out(ps[r+1][k])
+            .clk(clk), .en(en), .w_clear(w_clear), .w_we(w_we[r]), .w_in(w_data[8*k +: 8]),
+            .a_in(a_in), .p_in(p_in), .a_out(a), .p_out(p)
         );
       end
     end
@@ -58,22 +73,16 @@ module systolic_array #(
     for (k = 0; k < DIM; k++) begin : g_deskew
       localparam int D = DIM - 1 - k;
       if (D == 0) begin : g_none
-        assign out_vec[32*k +: 32] = ps[DIM][k];
+        assign out_vec[32*k +: 32] = g_row[DIM-1].g_col[k].p;
       end else if (D == 1) begin : g_one
         logic [31:0] sr;
-        always_ff @(posedge clk) sr <= ps[DIM][k];
+        always_ff @(posedge clk) if (en) sr <= g_row[DIM-1].g_col[k].p;
         assign out_vec[32*k +: 32] = sr;
       end else begin : g_many
         logic [32*D-1:0] sr;
-        always_ff @(posedge clk) sr <= {sr[32*D-33:0], ps[DIM][k]};
+        always_ff @(posedge clk) if (en) sr <= {sr[32*D-33:0], g_row[DIM-1].g_col[k].p};
         assign out_vec[32*k +: 32] = sr[32*D-1 -: 32];
       end
     end
   endgenerate
-
-  // act[r][DIM] (the activation leaving the right edge) is intentionally unused.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [7:0] unused_right;
-  /* verilator lint_on UNUSEDSIGNAL */
-  assign unused_right = act[DIM-1][DIM];
 endmodule

@@ -155,8 +155,7 @@ export function cases(D) {
       regions: [{ addr: x, bytes: randBytes(8 * D, 20) }], outputs: [],
       instrs: [I.config(64, 64), I.mvin(8, D, x, 0, D), I.mvin(8, D, x, 60, D)],
       exit: 3,
-      check: (j) => assert(j.ok === false && j.error && j.error.code === 'sp_range' && j.error.instruction === 2,
-        `bad error JSON ${JSON.stringify(j.error)}`),
+      check: (j) => assert(j.ok === false && /^sp_range: instruction 2 /.test(j.error), `bad error JSON ${JSON.stringify(j.error)}`),
     });
   }
 
@@ -165,7 +164,7 @@ export function cases(D) {
     list.push({
       name: 'error_opcode', size: 256, regions: [], outputs: [],
       instrs: [I.raw(0x00010209, 0, 0, 0)], exit: 3,
-      check: (j) => assert(j.error && j.error.code === 'bad_opcode', 'expected bad_opcode'),
+      check: (j) => assert(/^bad_opcode:/.test(j.error), 'expected bad_opcode'),
     });
   }
 
@@ -177,7 +176,7 @@ export function cases(D) {
       regions: [{ addr: w, bytes: randBytes(D * D, 21) }, { addr: x, bytes: randBytes(M * D, 22) }], outputs: [],
       instrs: [I.mvin(D, D, w, 0, D), I.mvin(M, D, x, D, D), I.preload(D, D, 0), I.compute(M, D, 0), I.mvout(M, D, out, 0, 4 * D)],
       args: ['--max-cycles', '50'], exit: 2,
-      check: (j) => assert(j.cycles === 50 && j.error && j.error.code === 'max_cycles', 'expected max_cycles at 50'),
+      check: (j) => assert(j.cycles === 50 && /^max_cycles:/.test(j.error), 'expected max_cycles at 50'),
     });
   }
 
