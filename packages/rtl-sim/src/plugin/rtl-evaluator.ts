@@ -5,13 +5,14 @@ import {
   type DesignPoint, type EvaluationResult, type Evaluator, type EvaluatorCapabilities, type LayerEvaluation, type Workload,
   cycles, designPointViolations, hashDesignPoint, networkEvaluation, picoJoules, squareMillimetres,
 } from '@polaris/core';
-import { type Observable, defer, forkJoin, from, map, mergeMap, of, catchError, finalize } from 'rxjs';
+import { type Observable, catchError, defer, finalize, from, map, mergeMap, of, takeWhile, toArray } from 'rxjs';
 import { AREA_MODEL_VERSION, sramArea } from '../runner/area-model.js';
 import type { SimulationOutcome } from '../runner/harness-report.js';
 import { type SimulationPool, sharedSimulationPool } from '../runner/simulation-pool.js';
-import { RTL_SIM_PACKAGE_DIR, fingerprintDigest, toolchainFingerprint } from '../runner/toolchain.js';
+import { SimulatorBuilds } from '../runner/simulator-builds.js';
+import { RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, fingerprintDigest, toolchainFingerprint } from '../runner/toolchain.js';
 import { SUPPORTED_DIMS } from '../program/isa.js';
-import { type SimulatorBuild, buildSimulator } from '../runner/verilator-build.js';
+import type { SimulatorBuild } from '../runner/verilator-build.js';
 import { type LayerRun, prepareLayerRun } from './layer-program.js';
 import { RTL_ENERGY_TABLES, priceCounters } from './rtl-energy.js';
 import { DEFAULT_RTL_OPTIONS, type RtlOptions } from './rtl-options.js';
@@ -39,10 +40,12 @@ type LayerOutcome = { ok: true; layer: LayerEvaluation } | { ok: false; error: s
  * area of the PE array + an SRAM density model.
  *
  * Lifecycle: `evaluate` is cold. On subscription it validates each point, builds (or finds in
- * the cache) the simulator for its peDim, writes each layer's program/DRAM image to a temp dir
- * and runs the layers in parallel through the {@link SimulationPool}; it emits one result per
- * point as soon as that point is done (not in input order) and completes after the last.
- * Unsubscribing kills the running simulators and removes their temp dirs. Invalid points and
+ * the disk cache) the simulator for its peDim — one build per peDim for the evaluator's life,
+ * see {@link SimulatorBuilds} — writes each layer's program/DRAM image to a temp dir and runs
+ * the layers in parallel through the {@link SimulationPool}; it emits one result per point as
+ * soon as that point is done (not in input order) and completes after the last. Unsubscribing
+ * kills the running simulators (and a build no one waits for any more) and removes the temp
+ * dirs. Invalid points and
  * peDim > 64 become `{ok: false, recoverable: false}`; a timed-out, crashed or cycle-capped
  * simulation `{ok: false, recoverable: true}`; a program the machine rejects, a failed output
  * check or a failed build `{ok: false, recoverable: false}`.
@@ -56,6 +59,8 @@ export class RtlEvaluator implements Evaluator {
   private readonly options: RtlOptions;
   private readonly pool: SimulationPool;
   private readonly packageDir: string;
+  private readonly toolchain: ToolchainFingerprint;
+  private readonly builds: SimulatorBuilds;
 
   /**
    * @throws ToolMissingError (naming scripts/install-system-tools.sh) when verilator is not on
@@ -66,6 +71,8 @@ export class RtlEvaluator implements Evaluator {
     this.pool = deps.pool ?? sharedSimulationPool();
     this.packageDir = deps.packageDir ?? RTL_SIM_PACKAGE_DIR;
     const toolchain = toolchainFingerprint(this.packageDir);
+    this.toolchain = toolchain;
+    this.builds = new SimulatorBuilds({ cacheDir: this.options.cacheDir, packageDir: this.packageDir });
     const { energy, busBytes, dramLatency, maxInflight, sramMm2PerKiB } = this.options;
     const table = RTL_ENERGY_TABLES[energy];
     this.version = `${RTL_EVALUATOR_VERSION}+${fingerprintDigest(toolchain, AREA_MODEL_VERSION,
@@ -83,32 +90,54 @@ export class RtlEvaluator implements Evaluator {
       const pointHash = hashDesignPoint(point);
       const fail = (error: string, recoverable: boolean): EvaluationResult => ({ ok: false, pointHash, error, recoverable });
       const problems = designPointViolations(point, workload);
-      if (!SUPPORTED_DIMS.includes(point.hardware.peDim) && problems.length === 0) {
+      if (problems.length === 0 && !SUPPORTED_DIMS.includes(point.hardware.peDim)) {
         problems.push(`hardware: peDim = ${point.hardware.peDim} is not supported by the RTL (supported: ${SUPPORTED_DIMS.join(', ')})`);
       }
       if (problems.length > 0) {
         return of(fail(`invalid design point (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.join('; ')}`, false));
       }
-      return from(buildSimulator({ dim: point.hardware.peDim, cacheDir: this.options.cacheDir, packageDir: this.packageDir })).pipe(
-        mergeMap((build) => forkJoin(workload.layers.map((entry, i) => this.runLayer(build, point, i, workload))).pipe(
-          map((outcomes): EvaluationResult => {
-            const failures = outcomes.flatMap((o, i) => (o.ok ? [] : [{ ...o, layer: i }]));
-            if (failures.length > 0) {
-              const error = failures.map((f) => `layer ${f.layer + 1} "${workload.layers[f.layer].name}": ${f.error}`).join('; ');
-              return fail(`rtl simulation failed: ${error}`, failures.every((f) => f.recoverable));
+      return this.builds.acquire(point.hardware.peDim).pipe(
+        mergeMap((build) => {
+          if (build.toolchain.sourcesHash !== this.toolchain.sourcesHash || build.toolchain.verilator !== this.toolchain.verilator) {
+            return of(fail(`the RTL sources or Verilator changed since this evaluator (version ${this.version}) was created; create a new rtl evaluator`, false));
+          }
+          return this.simulateLayers(build, point, workload).pipe(map((outcome): EvaluationResult => {
+            if (!outcome.ok) {
+              return fail(`rtl simulation failed: layer ${outcome.index + 1} "${workload.layers[outcome.index].name}": ${outcome.error}`, outcome.recoverable);
             }
-            const layers = outcomes.map((o) => (o as { layer: LayerEvaluation }).layer);
-            const evaluation = networkEvaluation(workload, layers, {
+            const evaluation = networkEvaluation(workload, outcome.layers, {
               fidelity: this.fidelity, evaluator: this.id, evaluatorVersion: this.version, costMs: performance.now() - began,
             });
-            const area = build.area === undefined ? undefined
-              : squareMillimetres(build.area.mm2 + sramArea(point.hardware, this.options.sramMm2PerKiB));
-            return { ok: true, pointHash, evaluation: area === undefined ? evaluation : { ...evaluation, area } };
-          }),
-        )),
+            if (build.area === undefined) return { ok: true, pointHash, evaluation };
+            const area = squareMillimetres(build.area.mm2 + sramArea(point.hardware, this.options.sramMm2PerKiB));
+            return { ok: true, pointHash, evaluation: { ...evaluation, area } };
+          }));
+        }),
         catchError((error: unknown) => of(fail(`rtl evaluation failed: ${(error as Error).message}`, false))),
       );
     });
+  }
+
+  /**
+   * Runs a point's layers, at most `pool.concurrency` prepared at once (a layer's files are
+   * written only when it is about to queue), and stops at the first failure — the point has
+   * failed, so its other simulations are killed.
+   */
+  private simulateLayers(build: SimulatorBuild, point: DesignPoint, workload: Workload): Observable<
+    { ok: true; layers: LayerEvaluation[] } | { ok: false; index: number; error: string; recoverable: boolean }
+  > {
+    return from(workload.layers.map((_, index) => index)).pipe(
+      mergeMap((index) => this.runLayer(build, point, index, workload).pipe(map((outcome) => ({ index, outcome }))), this.pool.concurrency),
+      takeWhile(({ outcome }) => outcome.ok, true),
+      toArray(),
+      map((done) => {
+        const failed = done.find(({ outcome }) => !outcome.ok);
+        if (failed && !failed.outcome.ok) return { ok: false as const, index: failed.index, error: failed.outcome.error, recoverable: failed.outcome.recoverable };
+        const layers = new Array<LayerEvaluation>(workload.layers.length);
+        for (const { index, outcome } of done) if (outcome.ok) layers[index] = outcome.layer;
+        return { ok: true as const, layers };
+      }),
+    );
   }
 
   /** Generates, writes and simulates one layer; the temp dir lives exactly as long as the run. */

@@ -93,6 +93,8 @@ export function buildSimulator(options: BuildOptions): Promise<SimulatorBuild> {
   const finalDir = join(cacheDir, key);
   const cached = readBuild(finalDir);
   if (cached) return Promise.resolve(cached);
+  // Callers without a signal share one build; a cancellable build is the caller's own.
+  if (options.signal) return buildInto({ ...options, packageDir, cacheDir }, toolchain, key);
   let promise = inProcess.get(finalDir);
   if (!promise) {
     promise = buildInto({ ...options, packageDir, cacheDir }, toolchain, key).finally(() => inProcess.delete(finalDir));
@@ -126,9 +128,8 @@ async function buildInto(
     const timeout = options.timeoutMs ?? 30 * 60 * 1000;
     const buildScript = join(packageDir, 'harness', 'build.sh');
     if (!existsSync(buildScript)) throw new Error(`the harness build script ${buildScript} is missing`);
-    const built = await execa('bash', [buildScript, String(dim), objDir], {
-      cwd: packageDir, all: true, reject: false, cancelSignal: options.signal, timeout, stdin: 'ignore',
-    });
+    const built = await runProcessGroup('bash', [buildScript, String(dim), objDir], packageDir, timeout, options.signal);
+    options.signal?.throwIfAborted();
     writeFileSync(join(temp, 'build.log'), String(built.all ?? ''));
     if (built.failed) {
       const tail = String(built.all ?? '').trim().split('\n').slice(-15).join('\n');
@@ -139,6 +140,7 @@ async function buildInto(
     renameSync(binary, join(temp, 'Vaccel'));
 
     const area = await synthesizeArea(dim, packageDir, temp, toolchain, options.signal);
+    options.signal?.throwIfAborted();
     rmSync(objDir, { recursive: true, force: true });
     const build: SimulatorBuild = {
       dim, key, dir: join(cacheDir, key), binary: join(cacheDir, key, 'Vaccel'), toolchain,
@@ -186,9 +188,7 @@ async function synthesizeArea(
   const [command, args] = existsSync(script)
     ? ['bash', [script, String(dim)]]
     : ['yosys', ['-q', '-p', yosysScript]];
-  const result = await execa(command, args, {
-    cwd: packageDir, all: true, reject: false, cancelSignal: signal, timeout: 30 * 60 * 1000, stdin: 'ignore',
-  });
+  const result = await runProcessGroup(command, args, packageDir, 30 * 60 * 1000, signal);
   const text = existsSync(statFile) ? readFileSync(statFile, 'utf8') : String(result.all ?? '');
   writeFileSync(join(temp, 'area.txt'), `${String(result.all ?? '')}\n${text}`);
   rmSync(statFile, { force: true });
@@ -198,6 +198,34 @@ async function synthesizeArea(
     return { area: logicArea(parseYosysStat(text)) };
   } catch (error) {
     return { areaUnavailable: `cannot read the Yosys stat output of ${what}: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Runs a command in its own process group (detached) so that a timeout or an abort kills the
+ * whole tree — bash, make, the C++ compiler — not just the direct child. Never rejects.
+ */
+async function runProcessGroup(command: string, args: readonly string[], cwd: string, timeoutMs: number, signal?: AbortSignal) {
+  signal?.throwIfAborted();
+  const child = execa(command, [...args], { cwd, all: true, reject: false, stdin: 'ignore', detached: true, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const killGroup = () => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  // A detached group outlives its parent unless killed: do so when this process exits.
+  process.once('exit', killGroup);
+  signal?.addEventListener('abort', killGroup, { once: true });
+  try {
+    const result = await child;
+    if (result.timedOut) killGroup();
+    return result;
+  } finally {
+    process.removeListener('exit', killGroup);
+    signal?.removeEventListener('abort', killGroup);
   }
 }
 
