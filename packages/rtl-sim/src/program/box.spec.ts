@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forEachRun, mergeBox } from './box.js';
-import { planComputeRuns } from './compute-stream.js';
+import { cheapestOrder, computeRunCount, planComputeRuns } from './compute-stream.js';
 
 describe('DMA boxes', () => {
   it('merges dimensions whose strides line up and keeps the others', () => {
@@ -44,5 +44,29 @@ describe('COMPUTE streams', () => {
       { spOffset: 70000, accOffset: 1, vectors: 1, spStride: 0, accStride: 0 },
     ]);
     expect(planComputeRuns([{ count: 70000, spStride: 1, accStride: 1 }]).map((r) => r.vectors)).toEqual([65535, 4465]);
+  });
+});
+
+describe('stream order', () => {
+  it('finds the loop order whose strides merge into the fewest COMPUTEs', () => {
+    // Q4 outer (sp 512), P2 (sp 32), Q7 (sp 128) in nest order: only Q7 streams (8 COMPUTEs of 7);
+    // Q4 Q7 P2 merges Q into 28 but P2 stays inner (28 of 2); Q4 Q7 with P2 outermost: 2 of 28.
+    const loops = { Q4: { count: 4, spStride: 7 * 128 }, P2: { count: 2, spStride: 32 }, Q7: { count: 7, spStride: 128 } };
+    const runsFor = (order: readonly (keyof typeof loops)[]): number => {
+      let acc = 1;
+      const accStride: Record<string, number> = {};
+      for (let j = order.length - 1; j >= 0; j--) {
+        accStride[order[j]] = acc;
+        acc *= loops[order[j]].count;
+      }
+      return computeRunCount(order.map((name) => ({ ...loops[name], accStride: accStride[name] })));
+    };
+    expect(runsFor(['Q4', 'P2', 'Q7'])).toBe(8);
+    expect(runsFor(['Q4', 'Q7', 'P2'])).toBe(28);
+    const best = cheapestOrder(['Q4', 'P2', 'Q7'] as const, runsFor);
+    expect(runsFor(best)).toBe(2);
+    expect(best).toEqual(['P2', 'Q4', 'Q7']);
+    // ties keep the given order
+    expect(cheapestOrder([3, 1, 2], () => 0)).toEqual([3, 1, 2]);
   });
 });

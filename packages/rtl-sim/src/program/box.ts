@@ -34,6 +34,10 @@ export function mergeBox(dims: readonly BoxDim[]): BoxDim[] {
   return merged;
 }
 
+/** DMA instructions {@link forEachRun} makes of a merged box. */
+export const boxRunCount = (dims: readonly BoxDim[]): number =>
+  dims.slice(0, -1).reduce((p, d) => p * d.count, 1) * Math.ceil(dims[dims.length - 1].count / MAX_COUNT);
+
 /** Rows in a box. */
 export const boxRows = (dims: readonly BoxDim[]): number => dims.reduce((p, d) => p * d.count, 1);
 

@@ -71,7 +71,9 @@ export class UnsupportedHardwareError extends Error {
  * 3. a new accumulator tile visit that is not the first (a reduction loop outside its residency
  *    moved): MVIN_ACC its partial sums;
  * 4. PRELOAD the c×k weight block unless the array already holds it;
- * 5. COMPUTE the stream (overwrite while every reduction index is 0, else accumulate).
+ * 5. COMPUTE the stream (overwrite while every reduction index is 0, else accumulate): the
+ *    innermost P/Q/N loops of L1/L0, reordered by decreasing scratchpad stride and merged into as
+ *    few COMPUTEs as their strides allow (the outer L0 loops otherwise become several COMPUTEs).
  * The last tile is moved out at the end.
  * @throws UnsupportedHardwareError when peDim is not a power of two 2..64.
  * @throws InvalidMappingError (core) when the mapping is not valid for the layer and hardware.
@@ -103,10 +105,9 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
   byOpcode.CONFIG++;
 
   const loops = nest.loops;
-  let streamStart = loops.length;
-  while (streamStart > 0 && loops[streamStart - 1].level <= 1 && !REDUCTION_DIMS.has(loops[streamStart - 1].dim) && loops[streamStart - 1].dim !== 'K') streamStart--;
-  const runs = planComputeRuns(loops.slice(streamStart).map((loop, j) => ({
-    count: loop.factor, spStride: strides.inputRow[streamStart + j], accStride: strides.accRow[streamStart + j],
+  const { streamStart } = plan;
+  const runs = planComputeRuns(plan.streamOrder.map((i) => ({
+    count: loops[i].factor, spStride: strides.inputRow[i], accStride: strides.accRow[i],
   })));
   const l3Count = loops.filter((l) => l.level === 3).length;
   let innermostOutput = -1;

@@ -1,5 +1,6 @@
 import { type Dim, type HardwareConfig, type Layer, type Mapping, inputHeight, inputWidth } from '@polaris/core';
-import { type BoxDim, mergeBox } from './box.js';
+import { type BoxDim, boxRunCount, mergeBox } from './box.js';
+import { cheapestOrder, computeRunCount } from './compute-stream.js';
 import { type DramLayout, dramLayout } from './dram-layout.js';
 import { INPUT_DIMS, type LoopNest, OUTPUT_DIMS, REDUCTION_DIMS, WEIGHT_DIMS, buildLoopNest } from './loop-nest.js';
 
@@ -14,8 +15,9 @@ import { INPUT_DIMS, type LoopNest, OUTPUT_DIMS, REDUCTION_DIMS, WEIGHT_DIMS, bu
  * - input tile (the L2 tile's bounding box N2·H2·W2 pixels × CB2 channel blocks):
  *   row `((n·H2 + h)·W2 + w)·CB2 + cb` holds the `c` channels of block cb of pixel (n, h, w);
  * - accumulator tile (the L1 output tile): one row per index of the L1/L0 output loops (N, P, Q,
- *   K), row-major in nest order, so consecutive vectors of a COMPUTE usually hit consecutive rows;
- *   a row holds the `k` output channels of one (n, p, q, k-block).
+ *   K), row-major: first the loops outside the stream in nest order, then the stream loops in run
+ *   order (see `streamOrder`), so a COMPUTE's vectors hit evenly spaced rows; a row holds the `k`
+ *   output channels of one (n, p, q, k-block).
  */
 export interface TensorAllocation {
   /** Rows of one copy of the tile. */
@@ -75,7 +77,14 @@ export interface TilePlan {
   readonly accBox: readonly BoxDim[];
   /** Visits of each output tile to the accumulator (> 1: partial sums spill to DRAM and come back). */
   readonly outputVisits: number;
+  /** Index of the first stream loop (loops from here on are streamed under one PRELOAD). */
+  readonly streamStart: number;
+  /** The stream loops' indices, outer→inner in the order the program runs them. */
+  readonly streamOrder: readonly number[];
 }
+
+/** Dimensions a stream loop may have: those that index neither the weights nor a reduction. */
+const STREAM_DIMS: ReadonlySet<Dim> = new Set<Dim>(['P', 'Q', 'N']);
 
 /** Product of the L3 trip counts down to the innermost L3 loop over one of `dims` (1 if none). */
 function l3Loads(nest: LoopNest, dims: ReadonlySet<Dim>): number {
@@ -127,8 +136,6 @@ export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest
   const outputDram = zeros();
   const weightRow = zeros();
   const inputRow = zeros();
-  const accRow = zeros();
-  const accLoops: number[] = [];
   nest.loops.forEach((loop, i) => {
     const m = loop.mult;
     switch (loop.dim) {
@@ -140,14 +147,7 @@ export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest
       case 'Q': inputDram[i] = m * layer.Hstride * Wi * C; outputDram[i] = 4 * m * K; inputRow[i] = m * layer.Hstride * W2 * CB2; break;
       case 'N': inputDram[i] = m * Hi * Wi * C; outputDram[i] = 4 * m * P * Q * K; inputRow[i] = m * H2 * W2 * CB2; break;
     }
-    if (loop.level <= 1 && OUTPUT_DIMS.has(loop.dim)) accLoops.push(i);
   });
-  let accStride = 1;
-  for (let j = accLoops.length - 1; j >= 0; j--) {
-    accRow[accLoops[j]] = accStride;
-    accStride *= nest.loops[accLoops[j]].factor;
-  }
-
   const weightBox = mergeBox([
     { count: l2.R, rowStride: l2.S * KB2 * CB2 * c, dramStride: S * C * K },
     { count: l2.S, rowStride: KB2 * CB2 * c, dramStride: C * K },
@@ -160,7 +160,6 @@ export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest
     { count: W2, rowStride: CB2, dramStride: C },
     { count: CB2, rowStride: 1, dramStride: c },
   ]);
-  const accBox = mergeBox(accLoops.map((i) => ({ count: nest.loops[i].factor, rowStride: accRow[i], dramStride: outputDram[i] })));
 
   // Output visits: trip counts of reduction loops outside the innermost L3/L2 output loop.
   let innermostOutput = -1;
@@ -173,6 +172,37 @@ export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest
     accTileVisits *= nest.loops[i].factor;
     if (REDUCTION_DIMS.has(nest.loops[i].dim)) outputVisits *= nest.loops[i].factor;
   }
+
+  // Stream loops: the innermost P/Q/N loops of L1/L0 below every weight loop. Their vectors share
+  // one weight block and one accumulator tile, so any order computes the same: pick the order (and
+  // with it the accumulator layout) that needs the fewest COMPUTE and MVOUT/MVIN_ACC instructions.
+  let streamStart = L;
+  while (streamStart > 0 && nest.loops[streamStart - 1].level <= 1 && STREAM_DIMS.has(nest.loops[streamStart - 1].dim)) streamStart--;
+  const outerAccLoops: number[] = [];
+  let streams = 1;
+  for (let i = 0; i < streamStart; i++) {
+    streams *= nest.loops[i].factor;
+    if (nest.loops[i].level <= 1 && OUTPUT_DIMS.has(nest.loops[i].dim)) outerAccLoops.push(i);
+  }
+  /** Accumulator rows: row-major over the L1 output loops outside the stream (nest order), then the stream in run order. */
+  const accLayout = (order: readonly number[]): { accRow: number[]; accBox: BoxDim[] } => {
+    const rowStride = zeros();
+    const accLoops = [...outerAccLoops, ...order];
+    let stride = 1;
+    for (let j = accLoops.length - 1; j >= 0; j--) {
+      rowStride[accLoops[j]] = stride;
+      stride *= nest.loops[accLoops[j]].factor;
+    }
+    return { accRow: rowStride, accBox: mergeBox(accLoops.map((i) => ({ count: nest.loops[i].factor, rowStride: rowStride[i], dramStride: outputDram[i] }))) };
+  };
+  const streamLoops = nest.loops.map((_, i) => i).slice(streamStart);
+  const accMoves = accTileVisits * (outputVisits > 1 ? 2 : 1);
+  const streamOrder = cheapestOrder(streamLoops, (order) => {
+    const { accRow: rows, accBox: box } = accLayout(order);
+    const runs = computeRunCount(order.map((i) => ({ count: nest.loops[i].factor, spStride: inputRow[i], accStride: rows[i] })));
+    return runs * streams + boxRunCount(box) * accMoves;
+  });
+  const { accRow, accBox } = accLayout(streamOrder);
 
   // Double-buffering policy: a tile loaded more than once gets two copies when they fit; when only
   // one tensor can, the one with more reloaded rows wins (inputs on a tie).
@@ -207,7 +237,7 @@ export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest
       dram, dim, c, k, spLimitRows, accLimitRows, weights, inputs, accumulator, inputTileHeight: H2, inputTileWidth: W2,
     },
     strides: { weightDram, inputDram, outputDram, weightRow, inputRow, accRow },
-    weightBox, inputBox, accBox, outputVisits,
+    weightBox, inputBox, accBox, outputVisits, streamStart, streamOrder,
   };
 }
 
