@@ -43,7 +43,7 @@ struct Response {
 };
 
 [[noreturn]] void bad(const std::string& msg) {
-  std::printf("{\"ok\": false, \"error\": \"bad_arguments: %s\"}\n", msg.c_str());
+  std::printf("{\"ok\": false, \"error\": \"bad-arguments: %s\"}\n", msg.c_str());
   std::exit(1);
 }
 
@@ -152,11 +152,12 @@ std::string json_escape(const std::string& s) {
 
 const char* error_name(uint32_t code) {
   switch (code) {
-    case 1: return "bad_opcode";
-    case 2: return "bad_width";
-    case 3: return "sp_range";
-    case 4: return "acc_range";
-    case 5: return "config_range";
+    case 1: return "decode";
+    case 2: return "bad-width";
+    case 3: return "sp-range";
+    case 4: return "acc-range";
+    case 5: return "config-range";
+    case 6: return "bad-count";
     default: return "unknown";
   }
 }
@@ -247,10 +248,10 @@ int main(int argc, char** argv) {
       nr.tag = top->req_tag;
       std::memset(nr.data, 0, sizeof nr.data);
       if (bytes == 0 || bytes > 64 || inflight >= opt.max_inflight) {
-        error_code = "dma_protocol";
+        error_code = "dma-protocol";
         error_msg = "request of " + std::to_string(bytes) + " bytes with " + std::to_string(inflight) + " in flight";
       } else if ((uint64_t)addr + bytes > dram.size()) {
-        error_code = "dram_range";
+        error_code = "dram-range";
         char buf[96];
         std::snprintf(buf, sizeof buf, "DRAM access @%x+%u beyond size %zu", addr, bytes, dram.size());
         error_msg = buf;
@@ -278,7 +279,7 @@ int main(int argc, char** argv) {
       break;
     }
     if (pc == prog.size() && top->idle && resp_q.empty()) break;
-    if (cycle >= opt.max_cycles) { capped = true; error_code = "max_cycles"; error_msg = "cycle cap reached"; break; }
+    if (cycle >= opt.max_cycles) { capped = true; error_code = "max-cycles"; error_msg = "cycle cap reached"; break; }
   }
 
   // check expected DRAM contents

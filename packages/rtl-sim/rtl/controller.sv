@@ -15,9 +15,9 @@
 // and younger ones are not fetched before it); it never occupies a ROB entry.
 // Entries retire in order from the ROB head once finished.
 //
-// Error codes: 1 unknown opcode, 2 bad width/count (b or n out of range), 3 scratchpad
-// row range beyond the limit, 4 accumulator row range beyond the limit, 5 CONFIG limit
-// beyond the physical size.
+// Error codes: 1 unknown opcode, 2 bad width (b outside 1..DIM), 3 scratchpad row range
+// beyond the limit, 4 accumulator row range beyond the limit, 5 CONFIG limit beyond the
+// physical size, 6 bad count (n = 0, or PRELOAD c > DIM).
 module controller #(
     parameter int DIM      = 16,
     parameter int SP_ROWS  = 2097152 / DIM,
@@ -123,7 +123,7 @@ module controller #(
       OP_PRELOAD: begin
         d_q = Q_EX; d_sp_rd = 1'b1;
         d_sp_lo = {2'b0, d_w1}; d_sp_hi = {2'b0, d_w1} + {18'd0, d_n};
-        if (d_n > 16'(DIM)) d_err = 4'd2;
+        if (d_n > 16'(DIM)) d_err = 4'd6;
       end
       OP_COMPUTE: begin
         d_q = Q_EX; d_sp_rd = 1'b1; d_acc_wr = 1'b1;
@@ -135,7 +135,8 @@ module controller #(
       default: d_err = 4'd1;
     endcase
     if (d_err == 4'd0 && !d_is_config) begin
-      if (d_n == 16'd0 || (d_op != OP_COMPUTE && (d_b == 7'd0 || d_b > 7'(DIM)))) d_err = 4'd2;
+      if (d_n == 16'd0) d_err = 4'd6;
+      else if (d_op != OP_COMPUTE && (d_b == 7'd0 || d_b > 7'(DIM))) d_err = 4'd2;
       else if ((d_sp_rd || d_sp_wr) && d_sp_hi > {2'b0, sp_limit}) d_err = 4'd3;
       else if ((d_acc_rd || d_acc_wr) && d_acc_hi > {2'b0, acc_limit}) d_err = 4'd4;
     end

@@ -157,7 +157,7 @@ export function cases(D) {
       regions: [{ addr: x, bytes: randBytes(8 * D, 20) }], outputs: [],
       instrs: [I.config(64, 64), I.mvin(8, D, x, 0, D), I.mvin(8, D, x, 60, D)],
       exit: 3,
-      check: (j) => assert(j.ok === false && /^sp_range: instruction 2 /.test(j.error), `bad error JSON ${JSON.stringify(j.error)}`),
+      check: (j) => assert(j.ok === false && /^sp-range: instruction 2 /.test(j.error), `bad error JSON ${JSON.stringify(j.error)}`),
     });
   }
 
@@ -166,9 +166,21 @@ export function cases(D) {
     list.push({
       name: 'error_opcode', size: 256, regions: [], outputs: [],
       instrs: [I.raw(0x00010209, 0, 0, 0)], exit: 3,
-      check: (j) => assert(/^bad_opcode:/.test(j.error), 'expected bad_opcode'),
+      check: (j) => assert(/^decode:/.test(j.error), 'expected decode'),
     });
   }
+
+  // 9b. PRELOAD of DIM+1 rows -> bad-count; MVIN of DIM+1 bytes per row -> bad-width
+  list.push({
+    name: 'error_bad_count', size: 256, regions: [], outputs: [],
+    instrs: [I.preload(D + 1, D, 0)], exit: 3,
+    check: (j) => assert(/^bad-count:/.test(j.error), 'expected bad-count'),
+  });
+  list.push({
+    name: 'error_bad_width', size: 256, regions: [], outputs: [],
+    instrs: [I.mvin(1, D, 0, 0, 0), I.mvin(1, D + 1, 0, 1, 0)], exit: 3,
+    check: (j) => assert(/^bad-width: instruction 1 /.test(j.error), 'expected bad-width at instruction 1'),
+  });
 
   // 10. cycle cap -> exit 2
   {
@@ -178,7 +190,7 @@ export function cases(D) {
       regions: [{ addr: w, bytes: randBytes(D * D, 21) }, { addr: x, bytes: randBytes(M * D, 22) }], outputs: [],
       instrs: [I.mvin(D, D, w, 0, D), I.mvin(M, D, x, D, D), I.preload(D, D, 0), I.compute(M, D, 0), I.mvout(M, D, out, 0, 4 * D)],
       args: ['--max-cycles', '50'], exit: 2,
-      check: (j) => assert(j.cycles === 50 && /^max_cycles:/.test(j.error), 'expected max_cycles at 50'),
+      check: (j) => assert(j.cycles === 50 && /^max-cycles:/.test(j.error), 'expected max-cycles at 50'),
     });
   }
 

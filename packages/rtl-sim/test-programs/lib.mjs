@@ -62,34 +62,35 @@ export function reference(dim, dramSize, regions, instrs) {
   for (let pc = 0; pc < instrs.length; pc++) {
     const [a, w1, w2, w3] = instrs[pc];
     const op = a & 0xff, accf = (a >>> 8) & 1, b = (a >>> 9) & 0x7f, n = a >>> 16;
-    if (op > 5) return err('bad_opcode', pc);
+    if (op > 5) return err('decode', pc);
     if (op === OP.CONFIG) {
-      if (w1 > SP_ROWS || w2 > ACC_ROWS) return err('config_range', pc);
+      if (w1 > SP_ROWS || w2 > ACC_ROWS) return err('config-range', pc);
       spLim = w1; accLim = w2; continue;
     }
-    if (n === 0 || (op !== OP.COMPUTE && (b === 0 || b > dim)) || (op === OP.PRELOAD && n > dim)) return err('bad_width', pc);
+    if (n === 0 || (op === OP.PRELOAD && n > dim)) return err('bad-count', pc);
+    if (op !== OP.COMPUTE && (b === 0 || b > dim)) return err('bad-width', pc);
     if (op === OP.MVIN) {
-      if (w2 + n > spLim) return err('sp_range', pc);
+      if (w2 + n > spLim) return err('sp-range', pc);
       for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++)
         sp[(w2 + i) * dim + j] = j < b ? dram[w1 + i * w3 + j] : 0;
     } else if (op === OP.MVIN_ACC) {
-      if (w2 + n > accLim) return err('acc_range', pc);
+      if (w2 + n > accLim) return err('acc-range', pc);
       for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++)
         acc[(w2 + i) * dim + j] = j < b ? dv.getInt32(w1 + i * w3 + 4 * j, true) : 0;
     } else if (op === OP.MVOUT) {
-      if (w2 + n > accLim) return err('acc_range', pc);
+      if (w2 + n > accLim) return err('acc-range', pc);
       for (let i = 0; i < n; i++) for (let j = 0; j < b; j++)
         dv.setInt32(w1 + i * w3 + 4 * j, acc[(w2 + i) * dim + j], true);
       mvoutBytes += n * b * 4;
     } else if (op === OP.PRELOAD) {
-      if (w1 + n > spLim) return err('sp_range', pc);
+      if (w1 + n > spLim) return err('sp-range', pc);
       c = n; k = b;
       for (let r = 0; r < dim; r++) for (let q = 0; q < dim; q++)
         W[r * dim + q] = r < c && q < k ? sp[(w1 + r) * dim + q] : 0;
     } else if (op === OP.COMPUTE) {
       const ss = w3 & 0xffff, as = w3 >>> 16;
-      if (w1 + (n - 1) * ss + 1 > spLim) return err('sp_range', pc);
-      if (w2 + (n - 1) * as + 1 > accLim) return err('acc_range', pc);
+      if (w1 + (n - 1) * ss + 1 > spLim) return err('sp-range', pc);
+      if (w2 + (n - 1) * as + 1 > accLim) return err('acc-range', pc);
       for (let i = 0; i < n; i++) {
         const x = (w1 + i * ss) * dim, y = (w2 + i * as) * dim;
         for (let q = 0; q < dim; q++) {
