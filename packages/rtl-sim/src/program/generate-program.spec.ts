@@ -1,6 +1,7 @@
 import { type HardwareConfig, type Loop, type Mapping, InvalidMappingError, makeLayer, parseMapping, printMapping } from '@polaris/core';
 import { describe, expect, it } from 'vitest';
 import { checkProgram } from './check-program.testing.js';
+import { decodeProgram } from './isa.js';
 import { UnsupportedHardwareError, generateProgram } from './generate-program.js';
 import { ProgramCapacityError, rowCapacityProblem } from './tile-plan.js';
 
@@ -66,6 +67,9 @@ describe('generateProgram on hand-written mappings', () => {
     expect(program.stats.byOpcode.COMPUTE).toBe(2);
     expect(program.stats.bytesIn.weights).toBe(16);
     expect(program.stats.doubleBuffered).toEqual({ weights: false, inputs: true, accumulator: true });
+    // the second input tile is prefetched into the other copy before the first tile computes
+    const ops = decodeProgram(program.instructions).map((i) => (i.op === 'MVIN' ? `MVIN@${i.spRow}` : i.op));
+    expect(ops).toEqual(['CONFIG', 'MVIN@0', 'MVIN@4', 'MVIN@36', 'PRELOAD', 'COMPUTE', 'MVOUT', 'COMPUTE', 'MVOUT']);
   });
 
   it('single-buffers when two copies do not fit', () => {

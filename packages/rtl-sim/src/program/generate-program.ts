@@ -67,7 +67,8 @@ export class UnsupportedHardwareError extends Error {
  * each step, in this order:
  * 1. the accumulator tile leaves (an L3/L2 output loop moved): MVOUT it;
  * 2. an L3 loop moved: MVIN the weight and/or input tile whose DRAM origin changed (an
- *    unchanged tile stays), into the other copy when double-buffered;
+ *    unchanged tile stays); a double-buffered tile was already loaded into its other copy at the
+ *    start of the previous L3 step (prefetch), so only the following step's tile is loaded now;
  * 3. a new accumulator tile visit that is not the first (a reduction loop outside its residency
  *    moved): MVIN_ACC its partial sums;
  * 4. PRELOAD the c×k weight block unless the array already holds it;
@@ -136,6 +137,40 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
     });
   };
 
+  const loadWeights = (origin: number, slot: number): void => {
+    forEachRun(plan.weightBox, layout.weights.slots[slot], dram.weights.base + origin, (row, addr, n, stride) => {
+      buffer.push({ op: 'MVIN', rows: n, width: k, dramAddr: addr, spRow: row, dramStride: stride });
+      byOpcode.MVIN++;
+      bytesIn.weights += n * k;
+    });
+  };
+  const loadInputs = (origin: number, slot: number): void => {
+    forEachRun(plan.inputBox, layout.inputs.slots[slot], dram.inputs.base + origin, (row, addr, n, stride) => {
+      buffer.push({ op: 'MVIN', rows: n, width: c, dramAddr: addr, spRow: row, dramStride: stride });
+      byOpcode.MVIN++;
+      bytesIn.inputs += n * c;
+    });
+  };
+  /** DRAM origins (relative to their regions) of the weight and input tiles at the L3 indices of `at`. */
+  const l3Origins = (at: readonly number[]): { weights: number; inputs: number } => {
+    let w = 0;
+    let i = 0;
+    for (let l = 0; l < l3Count; l++) {
+      w += at[l] * strides.weightDram[l];
+      i += at[l] * strides.inputDram[l];
+    }
+    return { weights: w, inputs: i };
+  };
+  /** The L3 indices of the next L3 step, or undefined after the last. */
+  const nextL3Step = (at: readonly number[]): number[] | undefined => {
+    const next = at.slice(0, l3Count);
+    let l = l3Count - 1;
+    while (l >= 0 && ++next[l] === loops[l].factor) next[l--] = 0;
+    return l < 0 ? undefined : next;
+  };
+  /** Tile origins already loaded into the other copy by the previous L3 step (−1: none). */
+  let prefetched = { weights: -1, inputs: -1 };
+
   const idx = new Array<number>(streamStart).fill(0);
   let changed = -1; // outermost loop whose index changed; −1 on the first step
   for (;;) {
@@ -145,29 +180,29 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
       if (layout.accumulator.doubleBuffered) accSlot ^= 1;
     }
     if (changed < l3Count) {
-      let wOrigin = 0;
-      let iOrigin = 0;
-      for (let i = 0; i < l3Count; i++) {
-        wOrigin += idx[i] * strides.weightDram[i];
-        iOrigin += idx[i] * strides.inputDram[i];
-      }
-      if (wOrigin !== weightOrigin) {
+      const here = l3Origins(idx);
+      if (here.weights !== weightOrigin) {
         if (weightOrigin >= 0 && layout.weights.doubleBuffered) weightSlot ^= 1;
-        weightOrigin = wOrigin;
-        forEachRun(plan.weightBox, layout.weights.slots[weightSlot], dram.weights.base + wOrigin, (row, addr, n, stride) => {
-          buffer.push({ op: 'MVIN', rows: n, width: k, dramAddr: addr, spRow: row, dramStride: stride });
-          byOpcode.MVIN++;
-          bytesIn.weights += n * k;
-        });
+        weightOrigin = here.weights;
+        if (here.weights !== prefetched.weights) loadWeights(here.weights, weightSlot);
       }
-      if (iOrigin !== inputOrigin) {
+      if (here.inputs !== inputOrigin) {
         if (inputOrigin >= 0 && layout.inputs.doubleBuffered) inputSlot ^= 1;
-        inputOrigin = iOrigin;
-        forEachRun(plan.inputBox, layout.inputs.slots[inputSlot], dram.inputs.base + iOrigin, (row, addr, n, stride) => {
-          buffer.push({ op: 'MVIN', rows: n, width: c, dramAddr: addr, spRow: row, dramStride: stride });
-          byOpcode.MVIN++;
-          bytesIn.inputs += n * c;
-        });
+        inputOrigin = here.inputs;
+        if (here.inputs !== prefetched.inputs) loadInputs(here.inputs, inputSlot);
+      }
+      // Prefetch the next L3 step's changed tiles into the other copy now, so the load queue
+      // fills it while this step computes (the machine orders it after the reads of the copy).
+      const nextIdx = nextL3Step(idx);
+      const next = nextIdx ? l3Origins(nextIdx) : { weights: -1, inputs: -1 };
+      prefetched = { weights: -1, inputs: -1 };
+      if (nextIdx && layout.weights.doubleBuffered && next.weights !== weightOrigin) {
+        loadWeights(next.weights, weightSlot ^ 1);
+        prefetched.weights = next.weights;
+      }
+      if (nextIdx && layout.inputs.doubleBuffered && next.inputs !== inputOrigin) {
+        loadInputs(next.inputs, inputSlot ^ 1);
+        prefetched.inputs = next.inputs;
       }
     }
     if (changed < 0 || leaving) {
