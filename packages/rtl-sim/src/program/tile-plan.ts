@@ -1,7 +1,7 @@
 import { type Dim, type HardwareConfig, type Layer, type Mapping, inputHeight, inputWidth } from '@polaris/core';
 import { type BoxDim, boxRunCount, mergeBox } from './box.js';
 import { cheapestOrder, computeRunCount } from './compute-stream.js';
-import { type DramLayout, dramLayout } from './dram-layout.js';
+import type { DramLayout } from './dram-layout.js';
 import { INPUT_DIMS, type LoopNest, OUTPUT_DIMS, REDUCTION_DIMS, WEIGHT_DIMS, buildLoopNest } from './loop-nest.js';
 
 /**
@@ -98,23 +98,19 @@ function l3Loads(nest: LoopNest, dims: ReadonlySet<Dim>): number {
   return loads;
 }
 
-/** Lays out buffers and computes address strides; see {@link ProgramLayout}. */
-export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest, dram: DramLayout): TilePlan {
+/** Rows one copy of each tile needs and the CONFIG limits; throws when the tiles do not fit. */
+function tileRows(layer: Layer, hardware: HardwareConfig, nest: LoopNest) {
   const dim = hardware.peDim;
   const { c, k, l1, l2 } = nest;
   const CB2 = l2.C / c;
   const KB2 = l2.K / k;
   const H2 = inputHeight(layer, l2.Q, l2.S);
   const W2 = inputWidth(layer, l2.P, l2.R);
-  const { S, C, K, P, Q } = layer;
-  const Hi = dram.inputHeight;
-  const Wi = dram.inputWidth;
   const weightRows = l2.R * l2.S * KB2 * CB2 * c;
   const inputRows = l2.N * H2 * W2 * CB2;
   const accRows = l1.N * l1.P * l1.Q * l1.K;
   const spLimitRows = Math.floor((hardware.spKB * 1024) / dim);
   const accLimitRows = Math.floor((hardware.accKB * 1024) / (4 * dim));
-
   if (weightRows + inputRows > spLimitRows) {
     throw new ProgramCapacityError(
       `scratchpad: the L2 tile (R${l2.R} S${l2.S} P${l2.P} Q${l2.Q} C${l2.C} K${l2.K} N${l2.N}) needs ${weightRows + inputRows} rows of ${dim} bytes `
@@ -128,6 +124,18 @@ export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest
       `accumulator: the L1 output tile (N${l1.N} P${l1.P} Q${l1.Q} K${l1.K}×${k}) needs ${accRows} rows of ${dim} int32 but accKB=${hardware.accKB} gives ${accLimitRows}`,
     );
   }
+  return { dim, c, k, l1, l2, CB2, KB2, H2, W2, weightRows, inputRows, accRows, spLimitRows, accLimitRows };
+}
+
+/**
+ * Lays out buffers and computes address strides; see {@link ProgramLayout}.
+ * @throws ProgramCapacityError when the tiles do not fit the buffers row by row.
+ */
+export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest, dram: DramLayout): TilePlan {
+  const { dim, c, k, l2, CB2, KB2, H2, W2, weightRows, inputRows, accRows, spLimitRows, accLimitRows } = tileRows(layer, hardware, nest);
+  const { S, C, K, P, Q } = layer;
+  const Hi = dram.inputHeight;
+  const Wi = dram.inputWidth;
 
   const L = nest.loops.length;
   const zeros = (): number[] => new Array<number>(L).fill(0);
@@ -248,7 +256,7 @@ export function planTiles(layer: Layer, hardware: HardwareConfig, nest: LoopNest
  */
 export function rowCapacityProblem(layer: Layer, mapping: Mapping, hardware: HardwareConfig): string | undefined {
   try {
-    planTiles(layer, hardware, buildLoopNest(mapping), dramLayout(layer));
+    tileRows(layer, hardware, buildLoopNest(mapping));
     return undefined;
   } catch (error) {
     if (error instanceof ProgramCapacityError) return error.message;
