@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type EvaluationResult, hashDesignPoint, layerMacs } from '@polaris/core';
 import { describeEvaluatorContract } from '@polaris/core/testing';
 import { firstValueFrom, toArray } from 'rxjs';
@@ -118,10 +120,9 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
     const e = (c: Parameters<typeof coefficientValue>[0]) => coefficientValue(c, hw, 'test');
     for (const [i, { layer }] of workload.layers.entries()) {
       const run = prepareLayerRun(layer, point.mappings[i], hw, { check: false });
-      const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/rtl-reconcile-`);
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(`${dir}/program.hex`, run.program);
-      writeFileSync(`${dir}/dram.hex`, run.dram);
+      const dir = mkdtempSync(join(tmpdir(), 'rtl-reconcile-'));
+      writeFileSync(join(dir, 'program.hex'), run.program);
+      writeFileSync(join(dir, 'dram.hex'), run.dram);
       const outcome = await firstValueFrom(pool.run({ binary: build.binary, args: ['--program', 'program.hex', '--dram', 'dram.hex'], cwd: dir, timeoutMs: 60_000 }));
       if (!outcome.ok) throw new Error(outcome.error);
       const c = outcome.report.counters;
@@ -145,7 +146,7 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
         + (c.dram_read_bytes + c.dram_write_bytes) * e(TIMELOOP_ENERGY.perWord.dram);
       expect(got.energy).toBeCloseTo(expected, 6);
       expect(l0.energy + l1.energy + l2.energy + l3.energy + c.macs * e(TIMELOOP_ENERGY.mac)).toBeCloseTo(got.energy, 6);
-      (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 

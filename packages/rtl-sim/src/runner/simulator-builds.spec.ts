@@ -11,6 +11,7 @@ import { hasVerilator } from './toolchain.js';
  * fingerprint still needs verilator on PATH, so these skip without it).
  */
 const VERILATOR = hasVerilator();
+if (!VERILATOR) console.warn('rtl-sim: verilator is not on PATH — SKIPPING the SimulatorBuilds tests. Install it with `bash scripts/install-system-tools.sh`.');
 const work = mkdtempSync(join(tmpdir(), 'rtl-builds-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -81,7 +81,9 @@ describe.skipIf(!VERILATOR)('buildSimulator across processes', () => {
     expect(again).toMatchObject({ ok: true, dir: ra.dir });
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 300_000);
+});
 
+describe('buildSimulator without the tools', () => {
   it('fails with a message naming scripts/install-system-tools.sh when verilator is missing', async () => {
     const bin = join(work, 'bin-without-verilator');
     mkdirSync(bin);
