@@ -210,8 +210,8 @@ export function cases(D) {
   //     checked against the sequential reference
   for (let seed = 1; seed <= 6; seed++) {
     const r = rng(seed * 7919 + D);
-    const pick = (lo, hi) => lo + (r() % (hi - lo + 1));
-    const SP = 48, ACC = 24, inBytes = 4096, alloc = layout();
+    const pick = (lo, hi) => { assert(hi >= lo, 'bad pick range'); return lo + (r() % (hi - lo + 1)); };
+    const SP = Math.max(48, D + 16), ACC = 24, inBytes = 4096, alloc = layout();
     const inA = alloc(inBytes), accIn = alloc(inBytes), zeros = alloc(ACC * D * 4), outBase = alloc(0);
     const instrs = [I.mvinAcc(ACC, D, zeros, 0, D * 4), I.mvin(SP, D, inA, 0, D), I.preload(D, D, pick(0, SP - D))];
     let outNext = outBase;

@@ -15,7 +15,10 @@ export const I = {
   raw: (a, b, c, d) => [a >>> 0, b >>> 0, c >>> 0, d >>> 0],
 };
 
-const hex8 = (v) => (v >>> 0).toString(16).padStart(8, '0');
+const hex8 = (v) => {
+  if (!Number.isInteger(v)) throw new Error(`instruction word ${v} is not an integer`);
+  return (v >>> 0).toString(16).padStart(8, '0');
+};
 export function programText(instrs, comments = []) {
   return comments.map((c) => `# ${c}\n`).join('') + instrs.map((i) => i.map(hex8).join(' ')).join('\n') + '\n';
 }
