@@ -114,6 +114,17 @@ export function parseHarnessReport(stdout: string): HarnessReport | string {
   return report as HarnessReport;
 }
 
+/** The `error` string of a partial JSON answer (bad arguments print only `ok` and `error`). */
+function jsonError(stdout: string): string | undefined {
+  const line = stdout.split('\n').map((l) => l.trim()).reverse().find((l) => l.startsWith('{'));
+  try {
+    const error = line === undefined ? undefined : (JSON.parse(line) as { error?: unknown }).error;
+    return typeof error === 'string' ? error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How the process ended, as execa reports it. */
 export interface ProcessEnd {
   readonly exitCode?: number;
@@ -134,7 +145,7 @@ export function classifyHarnessExit(end: ProcessEnd, timeoutMs: number): Simulat
   }
   const parsed = parseHarnessReport(end.stdout);
   const report = typeof parsed === 'string' ? undefined : parsed;
-  const detail = report?.error ?? (tail(end.stderr) || (typeof parsed === 'string' ? parsed : ''));
+  const detail = report?.error ?? jsonError(end.stdout) ?? (tail(end.stderr) || (typeof parsed === 'string' ? parsed : ''));
   switch (end.exitCode) {
     case 0:
       if (report === undefined) return simulationFailure('bad-output', `simulator exited 0 but ${parsed as string}`, wallMs);

@@ -29,6 +29,7 @@ writeFileSync(fake, [
   '  garbage) echo "hello"; exit 0 ;;',
   `  mismatch) echo '${REPORT.replace('"check": null', '"check": {"ok": false, "mismatches": 3, "first": "@00000040 got 01 want 02"}')}'; exit 0 ;;`,
   'esac',
+  'echo "{\\"ok\\": false, \\"error\\": \\"bad-arguments: unknown option $1\\"}"',
   'exit 1',
   '',
 ].join('\n'));
@@ -72,6 +73,7 @@ describe('SimulationPool', () => {
     ]);
     const rejected = outcomes[4];
     expect(!rejected.ok && rejected.error).toMatch(/unknown opcode 9/);
+    expect(!outcomes[6].ok && outcomes[6].error).toMatch(/bad-arguments: unknown option args/);
     expect(!outcomes[7].ok && outcomes[7].error).toMatch(/3 mismatches, first @00000040 got 01 want 02/);
     expect(pool.active + pool.waiting).toBe(0);
   });
