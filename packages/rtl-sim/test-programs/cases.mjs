@@ -68,7 +68,7 @@ export function cases(D) {
   // 4. partial blocks: c < DIM weight rows, k < DIM columns, b < DIM bytes per MVIN row,
   //    MVOUT of k words per row into a wider DRAM row
   {
-    const c = D - 1, k = D - 2, b = D - 1, M = 5, alloc = layout();
+    const c = D - 1, k = Math.max(1, D - 2), b = D - 1, M = 5, alloc = layout();
     const w = alloc(c * (D + 5)), x = alloc(M * 16), out = alloc(M * D * 4 + 64);
     list.push({
       name: 'partial', size: alloc(0) + 64,
