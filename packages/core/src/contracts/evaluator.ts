@@ -11,6 +11,12 @@ export interface EvaluatorCapabilities {
   readonly uncertainty: boolean;
   /** Concurrent evaluations it handles well (e.g. cores for a simulator pool). */
   readonly maxConcurrency: number;
+  /**
+   * The buffer organisation a mapping must fit to be evaluated: `words` (Timeloop's word count,
+   * the default) or `rows` (the template's row-organised scratchpad and accumulator, as real
+   * RTL lays them out; see `rowCapacityViolations`). Hosts ask the mapper for mappings that fit.
+   */
+  readonly bufferLayout?: 'words' | 'rows';
 }
 
 /**

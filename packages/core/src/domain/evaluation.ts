@@ -31,6 +31,11 @@ export interface LayerEvaluation {
   readonly macs: number;
   /** Present for fidelities that count accesses (analytical; RTL event counters). */
   readonly accesses?: readonly LevelAccesses[];
+  /**
+   * Raw event counters of fidelities that measure them (the RTL: MACs, buffer accesses, DRAM
+   * bytes, stall cycles by cause, busy cycles per queue), by counter name.
+   */
+  readonly events?: Readonly<Record<string, number>>;
   /** Standard deviation of log-cycles / log-energy, for surrogate predictions. */
   readonly std?: { readonly logCycles: number; readonly logEnergy: number };
 }

@@ -7,7 +7,7 @@ import {
 } from '@polaris/core';
 import { type Observable, catchError, defer, finalize, from, map, mergeMap, of, takeWhile, toArray } from 'rxjs';
 import { AREA_MODEL_VERSION, sramArea } from '../runner/area-model.js';
-import type { SimulationOutcome } from '../runner/harness-report.js';
+import type { HarnessCounters, SimulationOutcome } from '../runner/harness-report.js';
 import { type SimulationPool, sharedSimulationPool } from '../runner/simulation-pool.js';
 import { SimulatorBuilds } from '../runner/simulator-builds.js';
 import { RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, fingerprintDigest, toolchainFingerprint } from '../runner/toolchain.js';
@@ -77,7 +77,7 @@ export class RtlEvaluator implements Evaluator {
     const table = RTL_ENERGY_TABLES[energy];
     this.version = `${RTL_EVALUATOR_VERSION}+${fingerprintDigest(toolchain, AREA_MODEL_VERSION,
       JSON.stringify({ table, busBytes, dramLatency, maxInflight, sramMm2PerKiB }))}`;
-    this.capabilities = { accessCounts: true, uncertainty: false, maxConcurrency: this.pool.concurrency };
+    this.capabilities = { accessCounts: true, uncertainty: false, maxConcurrency: this.pool.concurrency, bufferLayout: 'rows' };
   }
 
   evaluate(points: readonly DesignPoint[], workload: Workload): Observable<EvaluationResult> {
@@ -194,7 +194,15 @@ export class RtlEvaluator implements Evaluator {
     });
     return {
       ok: true,
-      layer: { cycles: cycles(report.cycles), energy: picoJoules(energy.total), macs: report.counters.macs, accesses: energy.accesses },
+      layer: {
+        cycles: cycles(report.cycles), energy: picoJoules(energy.total), macs: report.counters.macs, accesses: energy.accesses,
+        events: scalarCounters(report.counters),
+      },
     };
   }
+}
+
+/** The harness's scalar counters (per-bank arrays summed into their totals already) as evaluation events. */
+function scalarCounters(counters: HarnessCounters): Record<string, number> {
+  return Object.fromEntries(Object.entries(counters).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
 }
