@@ -1,9 +1,10 @@
 import {
-  DIMS, DIM_INDEX, type HardwareConfig, type Layer, type Random, bufferCapacities,
+  DIMS, DIM_INDEX, type HardwareConfig, type Layer, type Random, bufferCapacities, rowCapacityLimits,
 } from '@polaris/core';
 import {
   PACKED_MAPPING_LENGTH, PACKED_ORDER_OFFSET, PACKED_SPATIAL_C, PACKED_SPATIAL_K, type PackedMapping,
 } from '../model/packed-mapping.js';
+import { scratchpadTileRows } from '../model/tile-footprint.js';
 
 /**
  * The mapping space of one layer on one hardware configuration, as the mapper searches it:
@@ -14,11 +15,21 @@ import {
  * R, S, C, K never sit at L0 (a PE register holds one weight, so the L0 weight tile must be 1);
  * only C and K may take the spatial slot, and a spatial product never exceeds peDim (callers
  * check with {@link FactorSpace.spatialFits}). Buffer capacities are checked by {@link FactorSpace.fits}
- * with the same rule as core's `mappingViolations`.
+ * with the same rule as core's `mappingViolations` and, with the `'rows'` {@link BufferLayout},
+ * also core's row rule (`rowCapacityViolations`).
  */
 export const SPATIAL_SLOT = 4;
 /** Number of slot values (levels 0..3 and the spatial slot). */
 export const SLOT_COUNT = 5;
+
+/**
+ * Which buffer capacity rule a mapping must satisfy:
+ * - `'words'` — Timeloop's word count (core's `mappingViolations`), what DOSA's data obeys;
+ * - `'rows'` — additionally the row-organised buffers of the Gemmini template as our RTL builds
+ *   them (core's `rowCapacityViolations`): rows of DIM bytes, partly empty when the spatial
+ *   factors are below DIM. Use it for mappings the rtl fidelity must run.
+ */
+export type BufferLayout = 'words' | 'rows';
 
 const DIM_COUNT = DIMS.length;
 const { R, S, P, Q, C, K, N } = DIM_INDEX;
@@ -56,8 +67,14 @@ export class FactorSpace {
   readonly accumulatorWords: number;
   readonly scratchpadWords: number;
   readonly peDim: number;
+  /** Scratchpad rows (DIM bytes) and accumulator rows (DIM int32); checked only with the 'rows' layout. */
+  readonly scratchpadLimitRows: number;
+  readonly accumulatorLimitRows: number;
+  /** Bound on the L1 output tile: the words per instance, and with 'rows' also the accumulator rows. */
+  private readonly accumulatorLimit: number;
+  private readonly rowLayout: boolean;
 
-  constructor(readonly layer: Layer, readonly hardware: HardwareConfig) {
+  constructor(readonly layer: Layer, readonly hardware: HardwareConfig, readonly bufferLayout: BufferLayout = 'words') {
     const dims: number[] = [];
     const values: number[] = [];
     DIMS.forEach((dim, d) => {
@@ -80,15 +97,24 @@ export class FactorSpace {
     this.accumulatorWords = caps.accumulatorWordsPerInstance;
     this.scratchpadWords = caps.scratchpadWords;
     this.peDim = hardware.peDim;
+    const rows = rowCapacityLimits(hardware);
+    this.scratchpadLimitRows = rows.scratchpadLimitRows;
+    this.accumulatorLimitRows = rows.accumulatorLimitRows;
+    this.rowLayout = bufferLayout === 'rows';
+    // The accumulator's row count is the same tile number as its word count (N1·P1·Q1·K1).
+    this.accumulatorLimit = this.rowLayout ? Math.min(this.accumulatorWords, this.accumulatorLimitRows) : this.accumulatorWords;
   }
 
   get primeCount(): number {
     return this.primeValue.length;
   }
 
-  /** Whether the smallest possible tiles (every factor at DRAM) fit: 1 output word, 1 weight + 1 input byte. */
+  /**
+   * Whether the smallest possible tiles (every factor at DRAM) fit: 1 output word, 1 weight + 1
+   * input byte; with 'rows', 1 accumulator row and 2 scratchpad rows.
+   */
   get anythingFits(): boolean {
-    return this.accumulatorWords >= 1 && this.scratchpadWords >= 2;
+    return this.accumulatorLimit >= 1 && this.scratchpadWords >= 2 && (!this.rowLayout || this.scratchpadLimitRows >= 2);
   }
 
   isAllowed(prime: number, slot: number): boolean {
@@ -156,9 +182,19 @@ export class FactorSpace {
     return w + e(N) * c * width * height;
   }
 
-  /** Whether a packed mapping's tiles fit the accumulator instance and the scratchpad. */
+  /** Scratchpad rows of the L2 weight + input tiles of a packed mapping (core's row rule). */
+  scratchpadRows(p: PackedMapping): number {
+    return scratchpadTileRows(this.layer, p);
+  }
+
+  /** Whether the scratchpad tiles of a packed mapping overflow under this space's layout. */
+  private scratchpadOver(p: PackedMapping): boolean {
+    return this.scratchpadTile(p) > this.scratchpadWords || (this.rowLayout && scratchpadTileRows(this.layer, p) > this.scratchpadLimitRows);
+  }
+
+  /** Whether a packed mapping's tiles fit the accumulator instance and the scratchpad (and their rows with 'rows'). */
   fits(p: PackedMapping): boolean {
-    return this.accumulatorTile(p) <= this.accumulatorWords && this.scratchpadTile(p) <= this.scratchpadWords;
+    return this.accumulatorTile(p) <= this.accumulatorLimit && !this.scratchpadOver(p);
   }
 
   /** Places every prime in a uniformly random allowed slot, keeping spatial products ≤ peDim. */
@@ -208,8 +244,8 @@ export class FactorSpace {
     const candidates: number[] = [];
     for (let guard = 0; guard < 4 * slots.length + 8; guard++) {
       this.pack(state, scratch);
-      const accOver = this.accumulatorTile(scratch) > this.accumulatorWords;
-      const spOver = !accOver && this.scratchpadTile(scratch) > this.scratchpadWords;
+      const accOver = this.accumulatorTile(scratch) > this.accumulatorLimit;
+      const spOver = !accOver && this.scratchpadOver(scratch);
       if (!accOver && !spOver) return true;
       candidates.length = 0;
       for (let i = 0; i < slots.length; i++) {

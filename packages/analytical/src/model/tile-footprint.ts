@@ -1,5 +1,5 @@
 import {
-  ACCUMULATOR_WORD_BYTES, type HardwareConfig, type Layer, SCRATCHPAD_WORD_BYTES, inputHeight, inputWidth,
+  ACCUMULATOR_WORD_BYTES, type HardwareConfig, type Layer, SCRATCHPAD_WORD_BYTES, inputHeight, inputWidth, rowCapacityLimits,
 } from '@polaris/core';
 import { PACKED_SPATIAL_C, PACKED_SPATIAL_K, type PackedMapping } from './packed-mapping.js';
 
@@ -46,4 +46,29 @@ export function tileFootprint(layer: Layer, p: PackedMapping): TileFootprint {
 export function fitsCapacity(layer: Layer, hw: HardwareConfig, p: PackedMapping): boolean {
   return scratchpadTileWords(layer, p) <= scratchpadCapacityWords(hw)
     && accumulatorTileWords(p) <= accumulatorInstanceCapacityWords(hw);
+}
+
+/**
+ * Scratchpad rows (DIM bytes each) of the L2 weight + input tiles of a packed mapping, under the
+ * row-organised layout of the RTL (core's `rowGranularFootprint`, row-capacity.ts), allocation-free.
+ * With c = spatial C at L1 and k = spatial K at L2, C2/c and K2/k are the temporal C and K
+ * factors at L0..L2, so weightRows = R2·S2·(K2/k)·(C2/c)·c and inputRows = N2·H2·W2·(C2/c).
+ */
+export function scratchpadTileRows(layer: Layer, p: PackedMapping): number {
+  const re = p[0] * p[7] * p[14], se = p[1] * p[8] * p[15], pe = p[2] * p[9] * p[16], qe = p[3] * p[10] * p[17];
+  const cBlocks = p[4] * p[11] * p[18], kBlocks = p[5] * p[12] * p[19];
+  const ne = p[6] * p[13] * p[20];
+  return re * se * kBlocks * cBlocks * p[PACKED_SPATIAL_C] + ne * inputWidth(layer, pe, re) * inputHeight(layer, qe, se) * cBlocks;
+}
+
+/**
+ * Accumulator rows (DIM int32 each) of the L1 output tile of a packed mapping: N1·P1·Q1·K1 with
+ * K1 in k-blocks — the same number as {@link accumulatorTileWords} (one instance = one word per row).
+ */
+export const accumulatorTileRows = accumulatorTileWords;
+
+/** Whether the mapping's tiles fit the row-organised buffers (core's row rule; allocation-free). */
+export function fitsRowCapacity(layer: Layer, hw: HardwareConfig, p: PackedMapping): boolean {
+  const { scratchpadLimitRows, accumulatorLimitRows } = rowCapacityLimits(hw);
+  return scratchpadTileRows(layer, p) <= scratchpadLimitRows && accumulatorTileRows(p) <= accumulatorLimitRows;
 }

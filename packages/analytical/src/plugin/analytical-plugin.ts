@@ -18,6 +18,11 @@ const mapperOptions = z.strictObject({
   improvementSteps: z.int().min(0).optional(),
   /** Independent starts. */
   starts: z.int().min(1).optional(),
+  /**
+   * Buffer capacity rule: `words` (default, Timeloop's word count as in DOSA) or `rows` (also the
+   * RTL's row-organised scratchpad/accumulator, so the rtl fidelity can run every mapping).
+   */
+  bufferLayout: z.enum(['words', 'rows']).default('words'),
 });
 
 /** The `analytical` plugin: the analytical evaluator and the per-layer mapper. */

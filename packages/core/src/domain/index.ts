@@ -9,5 +9,6 @@ export * from './random.js';
 export * from './workload-hash.js';
 export * from './dosa-csv.js';
 export * from './mapping-validity.js';
+export * from './row-capacity.js';
 export * from './design-point-validity.js';
 export * from './network-evaluation.js';

@@ -25,7 +25,10 @@ export type MappingViolationCode =
   | 'keeps-mismatch'
   | 'register-capacity'
   | 'accumulator-capacity'
-  | 'scratchpad-capacity';
+  | 'scratchpad-capacity'
+  /** Row-organised buffers (RTL / Gemmini layout), see row-capacity.ts; not part of `mappingViolations`. */
+  | 'scratchpad-rows'
+  | 'accumulator-rows';
 
 /** One way a mapping breaks the template; the message names the problem and the fix. */
 export interface MappingViolation {

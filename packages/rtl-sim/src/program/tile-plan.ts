@@ -1,4 +1,4 @@
-import { type Dim, type HardwareConfig, type Layer, type Mapping, inputHeight, inputWidth } from '@polaris/core';
+import { type Dim, type HardwareConfig, type Layer, type Mapping, inputHeight, inputWidth, rowFootprintOfShape } from '@polaris/core';
 import { type BoxDim, boxRunCount, mergeBox } from './box.js';
 import { cheapestOrder, computeRunCount } from './compute-stream.js';
 import type { DramLayout } from './dram-layout.js';
@@ -98,7 +98,10 @@ function l3Loads(nest: LoopNest, dims: ReadonlySet<Dim>): number {
   return loads;
 }
 
-/** Rows one copy of each tile needs and the CONFIG limits; throws when the tiles do not fit. */
+/**
+ * Rows one copy of each tile needs and the CONFIG limits; throws when the tiles do not fit.
+ * The numbers are core's row rule (`rowFootprintOfShape`, row-capacity.ts), read off the nest.
+ */
 function tileRows(layer: Layer, hardware: HardwareConfig, nest: LoopNest) {
   const dim = hardware.peDim;
   const { c, k, l1, l2 } = nest;
@@ -106,11 +109,11 @@ function tileRows(layer: Layer, hardware: HardwareConfig, nest: LoopNest) {
   const KB2 = l2.K / k;
   const H2 = inputHeight(layer, l2.Q, l2.S);
   const W2 = inputWidth(layer, l2.P, l2.R);
-  const weightRows = l2.R * l2.S * KB2 * CB2 * c;
-  const inputRows = l2.N * H2 * W2 * CB2;
-  const accRows = l1.N * l1.P * l1.Q * l1.K;
-  const spLimitRows = Math.floor((hardware.spKB * 1024) / dim);
-  const accLimitRows = Math.floor((hardware.accKB * 1024) / (4 * dim));
+  const footprint = rowFootprintOfShape(layer, hardware, nest);
+  const { weightRows, inputRows } = footprint;
+  const accRows = footprint.accumulatorRows;
+  const spLimitRows = footprint.scratchpadLimitRows;
+  const accLimitRows = footprint.accumulatorLimitRows;
   if (weightRows + inputRows > spLimitRows) {
     throw new ProgramCapacityError(
       `scratchpad: the L2 tile (R${l2.R} S${l2.S} P${l2.P} Q${l2.Q} C${l2.C} K${l2.K} N${l2.N}) needs ${weightRows + inputRows} rows of ${dim} bytes `
