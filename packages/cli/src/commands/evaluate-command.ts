@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { firstValueFrom, toArray } from 'rxjs';
 import {
-  DEFAULT_GEMMINI, type DesignPoint, type Evaluation, type HardwareConfig, type Mapping, type Workload,
+  DEFAULT_GEMMINI, type DesignPoint, type Evaluation, type Evaluator, type HardwareConfig, type Mapping, type Workload,
   formatHardware, hardwareViolations, parseHardware, parseMapping, resolveWorkload,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { resolveEnergyOption } from '../host/energy-option.js';
+import { mapperBufferLayout } from '../host/mapper-buffer-layout.js';
 import { formatComparison } from '../render/format-comparison.js';
 import { formatDesignReport } from '../render/format-design-report.js';
 import { UsageError } from './usage-error.js';
@@ -56,29 +57,35 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const hardware = flags.hw ? checkedHardware(flags.hw) : DEFAULT_GEMMINI;
   const energy = resolveEnergyOption(flags.energy);
   const registry = createRegistry(flags.plugin ?? []);
+  const fidelities = flags.fidelity.split(',').map((f) => f.trim()).filter(Boolean);
+  const evaluators: Evaluator[] = [];
+  for (const id of fidelities) {
+    evaluators.push(await registry.evaluator(id, { options: id === 'analytical' ? { energy } : {}, seed: flags.seed, workload }));
+  }
   let mappings: Mapping[];
   if (flags.mapping) {
     mappings = readMappingFile(flags.mapping, workload);
   } else {
-    const mapper = await registry.mapper('analytical', { options: { energy }, seed: flags.seed });
-    process.stderr.write(`mapping ${workload.layers.length} layers onto ${formatHardware(hardware)} with the analytical mapper (seed ${flags.seed})…\n`);
+    const bufferLayout = mapperBufferLayout(evaluators);
+    const mapper = await registry.mapper('analytical', { options: { energy, bufferLayout }, seed: flags.seed });
+    process.stderr.write(`mapping ${workload.layers.length} layers onto ${formatHardware(hardware)} with the analytical mapper ` +
+      `(seed ${flags.seed}${bufferLayout === 'rows' ? ', row-organised buffers' : ''})…\n`);
     mappings = workload.layers.map(({ layer }) => mapper.map(layer, hardware, flags.seed).mapping);
   }
   const point: DesignPoint = { hardware, mappings };
-  const fidelities = flags.fidelity.split(',').map((f) => f.trim()).filter(Boolean);
   const reports: unknown[] = [];
   const evaluations: Evaluation[] = [];
   let failed = false;
-  for (const fidelity of fidelities) {
-    const evaluator = await registry.evaluator(fidelity, { options: fidelity === 'analytical' ? { energy } : {}, seed: flags.seed, workload });
+  for (const evaluator of evaluators) {
+    if (evaluators.length > 1) process.stderr.write(`evaluating at ${evaluator.id}…\n`);
     const [result] = await firstValueFrom(evaluator.evaluate([point], workload).pipe(toArray()));
     if (!result?.ok) {
       failed = true;
-      process.stderr.write(`${fidelity}: the design is not valid: ${result ? result.error : 'no result'}\n`);
+      process.stderr.write(`${evaluator.id}: the design could not be evaluated: ${result ? result.error : 'no result'}\n`);
       continue;
     }
     evaluations.push(result.evaluation);
-    if (flags.json) reports.push({ fidelity, hardware, evaluation: result.evaluation });
+    if (flags.json) reports.push({ fidelity: evaluator.fidelity, evaluator: evaluator.id, hardware, evaluation: result.evaluation });
     else process.stdout.write(`${formatDesignReport(workload, point, result.evaluation)}\n\n`);
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);

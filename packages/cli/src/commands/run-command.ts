@@ -6,6 +6,7 @@ import {
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { resolveEnergyOption } from '../host/energy-option.js';
+import { mapperBufferLayout } from '../host/mapper-buffer-layout.js';
 import { runIdFor } from '../host/run-id.js';
 import { formatDesignReport } from '../render/format-design-report.js';
 import { renderSearchEvents } from '../render/render-search-events.js';
@@ -38,11 +39,11 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
   const store = openStore(config.store);
   try {
     registry.container.bind(Store).toConstantValue(store);
-    const mapper = await registry.mapper('analytical', { options: { energy }, seed: config.seed });
-    registry.container.bind<MapperType>(Mapper).toConstantValue(mapper);
     // The config's `energy` table prices the analytical model; evaluator options may override it.
     const evaluatorOptions = config.evaluator.id === 'analytical' ? { energy, ...config.evaluator.options } : config.evaluator.options;
     const evaluator: Evaluator = await registry.evaluator(config.evaluator.id, { options: evaluatorOptions, seed: config.seed, workload });
+    const mapper = await registry.mapper('analytical', { options: { energy, bufferLayout: mapperBufferLayout([evaluator]) }, seed: config.seed });
+    registry.container.bind<MapperType>(Mapper).toConstantValue(mapper);
     const optimizer = await registry.optimizer(config.optimizer.id, {
       options: config.optimizer.options, seed: config.seed, workload, hardwareSpace,
     });

@@ -18,6 +18,8 @@ export function formatDesignReport(workload: Workload, point: DesignPoint, evalu
   lines.push(`EDP         ${formatQuantity(evaluation.edp / 1e6, 4)} µJ·cycles`);
   if (evaluation.area !== undefined) lines.push(`area        ${evaluation.area.toFixed(3)} mm²`);
   if (evaluation.std !== undefined) lines.push(`σ(log EDP)  ${evaluation.std.toFixed(4)}`);
+  const events = networkEvents(workload, evaluation);
+  if (events) lines.push(`events      ${events}`);
   lines.push('');
   const rows: string[][] = [['#', 'layer', 'shape', 'count', 'cycles', 'energy µJ', 'mapping']];
   workload.layers.forEach((entry, i) => {
@@ -29,4 +31,16 @@ export function formatDesignReport(workload: Workload, point: DesignPoint, evalu
   });
   lines.push(formatTable(rows));
   return lines.join('\n');
+}
+
+/**
+ * For fidelities that report event counters (the RTL): stall cycles by cause over the whole
+ * network (Σ count·layer counter), as a share of its cycles — why it is slower than the roofline.
+ */
+function networkEvents(workload: Workload, evaluation: Evaluation): string | undefined {
+  if (!evaluation.layers.some((l) => l.events)) return undefined;
+  const total = (name: string) => workload.layers.reduce((sum, entry, i) => sum + entry.count * (evaluation.layers[i].events?.[name] ?? 0), 0);
+  const stalls = ['stall_dma_wait', 'stall_dependency', 'stall_bank_conflict', 'stall_queue_full', 'stall_pipeline'];
+  const share = (name: string) => `${name.replace('stall_', '')} ${((100 * total(name)) / evaluation.cycles).toFixed(1)}%`;
+  return `stall cycles / network cycles: ${stalls.map(share).join(', ')}; DRAM ${formatQuantity(total('dram_read_bytes'))} B in, ${formatQuantity(total('dram_write_bytes'))} B out`;
 }
