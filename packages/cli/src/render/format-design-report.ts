@@ -40,7 +40,8 @@ export function formatDesignReport(workload: Workload, point: DesignPoint, evalu
 function networkEvents(workload: Workload, evaluation: Evaluation): string | undefined {
   if (!evaluation.layers.some((l) => l.events)) return undefined;
   const total = (name: string) => workload.layers.reduce((sum, entry, i) => sum + entry.count * (evaluation.layers[i].events?.[name] ?? 0), 0);
-  const stalls = ['stall_dma_wait', 'stall_dependency', 'stall_bank_conflict', 'stall_queue_full', 'stall_pipeline'];
+  // queue_full (the fetch unit waiting for a ROB slot) is back-pressure, not a cause; it is left out.
+  const stalls = ['stall_dma_wait', 'stall_dependency', 'stall_bank_conflict', 'stall_pipeline'];
   const share = (name: string) => `${name.replace('stall_', '')} ${((100 * total(name)) / evaluation.cycles).toFixed(1)}%`;
   return `stall cycles / network cycles: ${stalls.map(share).join(', ')}; DRAM ${formatQuantity(total('dram_read_bytes'))} B in, ${formatQuantity(total('dram_write_bytes'))} B out`;
 }
