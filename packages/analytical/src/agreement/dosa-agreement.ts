@@ -1,6 +1,5 @@
-import { type DosaRow, mappingViolations, parseMapping } from '@polaris/core';
+import { type DosaRow, type EnergyTable, type EnergyTableName, mappingViolations, parseMapping } from '@polaris/core';
 import type { AnalyticalOptions } from '../model/analytical-options.js';
-import type { EnergyTable, EnergyTableName } from '../model/energy-table.js';
 import { analyzeLayer } from '../model/analyze-layer.js';
 
 /** The analytical model's answer for one CSV row, or why the row could not be scored. */

@@ -1,5 +1,5 @@
 import type { HardwareConfig, LevelBandwidth } from '@polaris/core';
-import type { EnergyTable, EnergyTableName } from './energy-table.js';
+import type { EnergyTable, EnergyTableName } from '@polaris/core';
 
 /** Bandwidths of the buffer levels in words/cycle per instance (registers are unlimited). */
 export interface TemplateBandwidths {

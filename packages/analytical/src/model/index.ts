@@ -1,5 +1,4 @@
 export * from './analytical-options.js';
-export * from './energy-table.js';
 export * from './packed-mapping.js';
 export * from './layer-kernel.js';
 export * from './layer-scorer.js';

@@ -1,6 +1,5 @@
-import { type HardwareConfig, type Layer, type LevelBandwidth, inputHeight, inputWidth } from '@polaris/core';
+import { type HardwareConfig, type Layer, type LevelBandwidth, inputHeight, inputWidth, resolveEnergy } from '@polaris/core';
 import { type AnalyticalOptions, resolveBandwidths } from './analytical-options.js';
-import { resolveEnergy } from './energy-table.js';
 import type { PackedMapping } from './packed-mapping.js';
 
 /**

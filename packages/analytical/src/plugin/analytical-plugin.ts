@@ -1,9 +1,8 @@
 import { ContainerModule } from 'inversify';
-import { EvaluatorFactory, MapperFactory, defineEvaluator, defineMapper } from '@polaris/core';
+import { EvaluatorFactory, MapperFactory, defineEvaluator, defineMapper, energyOptionSchema } from '@polaris/core';
 import { z } from 'zod';
 import { AnalyticalMapper } from '../mapper/analytical-mapper.js';
 import { AnalyticalEvaluator } from './analytical-evaluator.js';
-import { energyOptionSchema } from './energy-table-file.js';
 
 const evaluatorOptions = z.strictObject({
   /** `timeloop` (default, Timeloop/Accelergy per-word energies), `dosa`, or a table. */

@@ -3,9 +3,9 @@ import { firstValueFrom, toArray } from 'rxjs';
 import {
   DEFAULT_GEMMINI, type DesignPoint, type Evaluation, type Evaluator, type HardwareConfig, type Mapping, type Workload,
   formatHardware, hardwareViolations, parseHardware, parseMapping, resolveWorkload,
+  resolveEnergySetting,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
-import { resolveEnergyOption } from '../host/energy-option.js';
 import { mapperBufferLayout } from '../host/mapper-buffer-layout.js';
 import { formatComparison } from '../render/format-comparison.js';
 import { formatDesignReport } from '../render/format-design-report.js';
@@ -55,7 +55,7 @@ function checkedHardware(text: string): HardwareConfig {
 export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const workload = resolveWorkload(flags.workload);
   const hardware = flags.hw ? checkedHardware(flags.hw) : DEFAULT_GEMMINI;
-  const energy = resolveEnergyOption(flags.energy);
+  const energy = resolveEnergySetting(flags.energy);
   const registry = createRegistry(flags.plugin ?? []);
   const fidelities = flags.fidelity.split(',').map((f) => f.trim()).filter(Boolean);
   const evaluators: Evaluator[] = [];

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type DosaAgreement, type Spread, scoreDosaRows } from '@polaris/analytical';
-import { parseDosaCsv } from '@polaris/core';
-import { resolveEnergyOption } from '../host/energy-option.js';
+import { parseDosaCsv, resolveEnergySetting } from '@polaris/core';
 
 const pct = (x: number): string => `${(100 * x).toPrecision(3)}%`;
 const ratios = (s: Spread): string =>
@@ -25,7 +24,7 @@ export function formatAgreement(source: string, a: DosaAgreement): string {
 export function evaluateCsvCommand(path: string, options: { out?: string; energy: string }): number {
   const text = readFileSync(path, 'utf8');
   const rows = parseDosaCsv(text, path);
-  const { scores, agreement } = scoreDosaRows(rows, resolveEnergyOption(options.energy));
+  const { scores, agreement } = scoreDosaRows(rows, resolveEnergySetting(options.energy));
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const out: string[] = [`${lines[0]},polaris.cycle,polaris.energy,polaris.error`];
   scores.forEach((score, i) => {

@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import {
   type Evaluator, HardwareSpace, Mapper, type Mapper as MapperType, type RunConfig, Store,
   type SearchSummary, expandOutputPath, loadRunConfig, openStore, resolveWorkload, runSearch,
+  resolveEnergySetting,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
-import { resolveEnergyOption } from '../host/energy-option.js';
 import { mapperBufferLayout } from '../host/mapper-buffer-layout.js';
 import { runIdFor } from '../host/run-id.js';
 import { formatDesignReport } from '../render/format-design-report.js';
@@ -33,7 +33,7 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
     budget: { ...loaded.budget, trials: flags.trials ?? loaded.budget.trials },
   };
   const workload = resolveWorkload(config.workload, dirname(configPath));
-  const energy = resolveEnergyOption(config.energy);
+  const energy = resolveEnergySetting(config.energy);
   const hardwareSpace = new HardwareSpace(config.space);
   const registry = createRegistry(config.plugins);
   const store = openStore(config.store);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENERGY_TABLES, type EnergyTableName } from '../domain/energy-table.js';
 import { HARDWARE_RANGES, type HardwareConfig } from '../domain/hardware.js';
 import { hinted } from './config-hints.js';
 
@@ -33,7 +34,7 @@ const positiveInt = (allowed = 'integer ≥ 1') =>
 const nonEmpty = (expected: string, allowed: string) => hinted(z.string().min(1), { expected, allowed });
 
 /** Energy tables built in; anything else is a path to a user table. */
-export const BUILTIN_ENERGY_TABLES = ['timeloop', 'dosa'] as const;
+export const BUILTIN_ENERGY_TABLES = Object.keys(ENERGY_TABLES) as readonly EnergyTableName[];
 
 /** One hardware parameter's range in `space`: `[min, max]`, or a single number to fix it. */
 function rangeSchema(key: keyof HardwareConfig) {

@@ -12,3 +12,4 @@ export * from './mapping-validity.js';
 export * from './row-capacity.js';
 export * from './design-point-validity.js';
 export * from './network-evaluation.js';
+export * from './energy-table.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GEMMINI } from '@polaris/core';
-import { TIMELOOP_ENERGY_TABLE, resolveEnergy } from '../model/energy-table.js';
+import { DEFAULT_GEMMINI } from '../domain/hardware.js';
+import { TIMELOOP_ENERGY_TABLE, resolveEnergy } from '../domain/energy-table.js';
 import { EnergyTableFileError, loadEnergyTableFile } from './energy-table-file.js';
 
 function file(text: string): string {

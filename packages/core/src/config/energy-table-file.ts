@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ENERGY_TABLES, type EnergyTable, type EnergyTableName } from '../model/energy-table.js';
+import { ENERGY_TABLES, type EnergyTable, type EnergyTableName } from '../domain/energy-table.js';
 
 const coefficient = z.union([
   z.number().nonnegative(),
@@ -57,4 +57,12 @@ export function loadEnergyTableFile(path: string): EnergyTable {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The `energy` setting of a run config or the CLI's `--energy`: a built-in table's name as is,
+ * anything else a YAML table file, read and validated here.
+ */
+export function resolveEnergySetting(setting: string): EnergyTableName | EnergyTable {
+  return setting in ENERGY_TABLES ? (setting as EnergyTableName) : loadEnergyTableFile(setting);
 }

@@ -1,4 +1,4 @@
-import type { HardwareConfig } from '@polaris/core';
+import type { HardwareConfig } from './hardware.js';
 
 /**
  * Energy per action of the Gemmini template, as data the user may replace.
