@@ -13,6 +13,7 @@ import { RtlEvaluator } from './rtl-evaluator.js';
 import { TIMELOOP_ENERGY, coefficientValue } from './rtl-energy.js';
 import { DEFAULT_RTL_OPTIONS, type RtlOptions } from './rtl-options.js';
 import { rtlInvalidPoints, rtlLongRun, rtlSlowPoint, rtlTinyPoints, rtlTinyWorkload } from './rtl-test-fixture.js';
+import { isAlive, waitUntil } from '../runner/process-wait.testing.js';
 
 /**
  * The rtl evaluator on the real simulator (DIM 4, built once into the default cache). Without
@@ -29,21 +30,6 @@ const collect = (evaluator: RtlEvaluator, points = rtlTinyPoints(), workload = r
   firstValueFrom(evaluator.evaluate(points, workload).pipe(toArray()));
 const byHash = (results: EvaluationResult[]) => new Map(results.map((r) => [r.pointHash, r]));
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-async function waitUntil(condition: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return condition();
-}
 
 beforeAll(async () => {
   if (VERILATOR) await buildSimulator({ dim: 4 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { firstValueFrom, forkJoin } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SimulationPool } from './simulation-pool.js';
+import { isAlive, waitUntil } from './process-wait.testing.js';
 
 /**
  * The pool against a fake harness (a shell script obeying the harness's exit-code contract), so
@@ -38,22 +39,6 @@ chmodSync(fake, 0o755);
 const run = (pool: SimulationPool, mode: string, timeoutMs = 10_000, onStart?: (pid: number) => void) =>
   pool.run({ binary: fake, args: [mode], timeoutMs, onStart });
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function waitUntil(condition: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return condition();
-}
 
 describe('SimulationPool', () => {
   it('parses a completed run', async () => {

@@ -5,6 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SimulatorBuilds } from './simulator-builds.js';
 import { hasVerilator } from './toolchain.js';
+import { isAlive, waitUntil } from './process-wait.testing.js';
 
 /**
  * SimulatorBuilds against fake packages whose harness/build.sh fails or hangs (the toolchain
@@ -25,21 +26,6 @@ function fakePackage(name: string, buildScript: string): string {
   return dir;
 }
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-async function waitUntil(condition: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return condition();
-}
 
 describe.skipIf(!VERILATOR)('SimulatorBuilds', () => {
   it('remembers a failed build instead of rebuilding for every point', async () => {
