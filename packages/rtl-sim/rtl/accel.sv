@@ -70,6 +70,7 @@ module accel #(
   logic [3:0]   dma_done_rob, ex_done_rob;
   logic         fetch_fire, stall_rob_full;
   logic [1:0]   stall_dep_count;
+  logic [4:0]   cfg_shift;
 
   // memories
   logic              sp_we, sp_rd_en;
@@ -98,10 +99,10 @@ module accel #(
       .st_valid, .st_instr, .st_rob, .st_ready,
       .done_a_valid(dma_done), .done_a_rob(dma_done_rob),
       .done_b_valid(ex_done), .done_b_rob(ex_done_rob),
-      .idle, .error_code, .error_index, .fetch_fire, .stall_rob_full, .stall_dep_count);
+      .idle, .error_code, .error_index, .fetch_fire, .stall_rob_full, .stall_dep_count, .cfg_shift);
 
   dma #(.DIM(DIM), .SP_AW(SP_AW), .ACC_AW(ACC_AW)) u_dma (
-      .clk, .rst, .cfg_bus_bytes, .cfg_max_inflight,
+      .clk, .rst, .cfg_bus_bytes, .cfg_max_inflight, .cfg_shift,
       .ld_valid, .ld_instr, .ld_rob, .ld_ready,
       .st_valid, .st_instr, .st_rob, .st_ready,
       .req_valid, .req_write, .req_addr, .req_bytes, .req_wdata, .req_tag,

@@ -17,7 +17,7 @@
 //
 // Error codes: 1 unknown opcode, 2 bad width (b outside 1..DIM), 3 scratchpad row range
 // beyond the limit, 4 accumulator row range beyond the limit, 5 CONFIG limit beyond the
-// physical size, 6 bad count (n = 0, or PRELOAD c > DIM).
+// physical size or a CONFIG shift beyond 31, 6 bad count (n = 0, or PRELOAD c > DIM).
 module controller #(
     parameter int DIM      = 16,
     parameter int SP_ROWS  = 2097152 / DIM,
@@ -53,7 +53,9 @@ module controller #(
     output logic [31:0]  error_index,
     output logic         fetch_fire,
     output logic         stall_rob_full,
-    output logic [1:0]   stall_dep_count
+    output logic [1:0]   stall_dep_count,
+    // CONFIG w3: right shift of narrow (int8) MVOUT (see dma.sv)
+    output logic [4:0]   cfg_shift
 );
   localparam logic [7:0] OP_CONFIG = 8'd0, OP_MVIN = 8'd1, OP_MVIN_ACC = 8'd2, OP_MVOUT = 8'd3,
                          OP_PRELOAD = 8'd4, OP_COMPUTE = 8'd5;
@@ -106,7 +108,7 @@ module controller #(
     d_err = 4'd0;
     case (d_op)
       OP_CONFIG: begin
-        if ({2'b0, d_w1} > 34'(SP_ROWS) || {2'b0, d_w2} > 34'(ACC_ROWS)) d_err = 4'd5;
+        if ({2'b0, d_w1} > 34'(SP_ROWS) || {2'b0, d_w2} > 34'(ACC_ROWS) || d_w3 > 32'd31) d_err = 4'd5;
       end
       OP_MVIN: begin
         d_q = Q_LD; d_sp_wr = 1'b1;
@@ -193,6 +195,7 @@ module controller #(
       error_index <= 32'd0;
       sp_limit   <= 32'(SP_ROWS);
       acc_limit  <= 32'(ACC_ROWS);
+      cfg_shift  <= 5'd0;
       for (int q = 0; q < 3; q++) begin
         q_head[q] <= 4'd0; q_tail[q] <= 4'd0; q_count[q] <= 5'd0;
       end
@@ -211,6 +214,7 @@ module controller #(
         end else if (d_is_config) begin
           sp_limit  <= d_w1;
           acc_limit <= d_w2;
+          cfg_shift <= d_w3[4:0];
         end
       end
       if (alloc) begin

@@ -2,6 +2,9 @@
 //
 // One DRAM request per row chunk (<= 64 bytes): MVIN issues one request of b bytes per
 // row; MVIN_ACC / MVOUT issue ceil(4b/64) requests per row (chunk j = bytes 64j..).
+// A narrow MVOUT (w0 bit 8) issues one request of b bytes per row: word i of the
+// accumulator row becomes byte i, y = saturate_int8((acc + 2^(shift-1)) >>> shift) (round
+// half up; no rounding term when shift = 0), shift = cfg_shift (CONFIG w3).
 // The DRAM bus (cfg_bus_bytes bytes/cycle) is enforced HERE: after a request of B bytes
 // (read or write; one shared bus) the next request may issue ceil(B/cfg_bus_bytes) cycles
 // later. At most cfg_max_inflight requests are outstanding (reads until their data
@@ -24,6 +27,7 @@ module dma #(
     input  logic               rst,
     input  logic [7:0]         cfg_bus_bytes,
     input  logic [7:0]         cfg_max_inflight,
+    input  logic [4:0]         cfg_shift,
     // load queue head
     input  logic               ld_valid,
     input  logic [127:0]       ld_instr,
@@ -92,12 +96,12 @@ module dma #(
 
   logic [2:0]  ld_nch_in, st_nch_in;   // chunks per row of the instruction being started
   assign ld_nch_in = (ld_instr[7:0] == OP_MVIN_ACC) ? 3'((ld_instr[15:9] + 7'd15) >> 4) : 3'd1;
-  assign st_nch_in = 3'((st_instr[15:9] + 7'd15) >> 4);
+  assign st_nch_in = st_instr[8] ? 3'd1 : 3'((st_instr[15:9] + 7'd15) >> 4);
   // accumulate flag / opcode bits the DMA does not need
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused_instr_bits;
   /* verilator lint_on UNUSEDSIGNAL */
-  assign unused_instr_bits = ld_instr[8] ^ (^st_instr[8:0]);
+  assign unused_instr_bits = ld_instr[8] ^ (^st_instr[7:0]);
 
   assign ld_ready = !ld_active;
   assign ld_start = ld_valid && ld_ready;
@@ -109,6 +113,7 @@ module dma #(
   st_state_t   st_state;
   logic [3:0]  st_rob_q;
   logic [6:0]  st_b;
+  logic        st_narrow;
   logic [31:0] st_addr, st_stride, st_row;
   logic [15:0] st_left;
   logic [1:0]  st_chunk, st_last_chunk;
@@ -119,7 +124,7 @@ module dma #(
   assign st_ready = (st_state == ST_IDLE);
   assign st_start = st_valid && st_ready;
   assign st_rem_bytes = {st_b, 2'b00} - {1'b0, st_chunk, 6'd0};
-  assign st_bytes = st_rem_bytes >= 9'd64 ? 7'd64 : st_rem_bytes[6:0];
+  assign st_bytes = st_narrow ? st_b : (st_rem_bytes >= 9'd64 ? 7'd64 : st_rem_bytes[6:0]);
   assign acc_rd_en  = (st_state == ST_READ);
   assign acc_rd_row = st_row[ACC_AW-1:0];
 
@@ -140,17 +145,33 @@ module dma #(
   assign req_write = grant_st;
   assign req_addr  = grant_st ? st_addr + {24'd0, st_chunk, 6'd0} : ld_addr + {24'd0, ld_chunk, 6'd0};
   assign req_bytes = grant_st ? st_bytes : ld_bytes;
+  // narrow MVOUT: each int32 word scaled and saturated to int8, packed one byte per word
+  function automatic logic [7:0] narrow_word(input logic [31:0] acc, input logic [4:0] shift);
+    logic signed [32:0] sum, shifted;
+    sum = $signed({acc[31], acc}) + ((shift == 5'd0) ? 33'sd0 : $signed(33'd1 << (shift - 5'd1)));
+    shifted = sum >>> shift;
+    if (shifted > 33'sd127) return 8'h7f;
+    if (shifted < -33'sd128) return 8'h80;
+    return shifted[7:0];
+  endfunction
+  logic [511:0] narrow_wdata;
+  always_comb begin
+    narrow_wdata = '0;
+    for (int i = 0; i < DIM; i++) narrow_wdata[8*i +: 8] = narrow_word(acc_rd_data[32*i +: 32], cfg_shift);
+  end
+  logic [511:0] wide_wdata;
+  assign req_wdata = st_narrow ? narrow_wdata : wide_wdata;
   generate
     if (DIM * 32 < 512) begin : g_wdata_pad        // one chunk per row
-      assign req_wdata = {{(512 - DIM * 32){1'b0}}, acc_rd_data};
+      assign wide_wdata = {{(512 - DIM * 32){1'b0}}, acc_rd_data};
     end else if (DIM * 32 == 512) begin : g_wdata_one
-      assign req_wdata = acc_rd_data;
+      assign wide_wdata = acc_rd_data;
     end else if (DIM * 32 < 2048) begin : g_wdata_mux // 2 chunks per row (DIM 32)
       logic [2047:0] st_pad;
       assign st_pad = {{(2048 - DIM * 32){1'b0}}, acc_rd_data};
-      assign req_wdata = st_pad[512*st_chunk +: 512];
+      assign wide_wdata = st_pad[512*st_chunk +: 512];
     end else begin : g_wdata_mux4                     // 4 chunks per row (DIM 64)
-      assign req_wdata = acc_rd_data[512*st_chunk +: 512];
+      assign wide_wdata = acc_rd_data[512*st_chunk +: 512];
     end
   endgenerate
   assign req_tag   = grant_st ? {st_row, 17'd0, st_b, st_chunk, K_ACK, st_rob_q}
@@ -267,6 +288,7 @@ module dma #(
           st_state  <= ST_READ;
           st_rob_q  <= st_rob;
           st_b      <= st_instr[15:9];
+          st_narrow <= st_instr[8];
           st_left   <= st_instr[31:16];
           st_addr   <= st_instr[63:32];
           st_row    <= st_instr[95:64];

@@ -1,6 +1,6 @@
 // The hand-written RTL test programs, parameterised by DIM. Each case gives the program,
 // the DRAM contents, the output regions to check, and extra assertions on the harness JSON.
-import { I, randBytes, randInt32Bytes, rng } from './lib.mjs';
+import { I, narrowInt8, randBytes, randInt32Bytes, rng } from './lib.mjs';
 
 const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
 
@@ -149,6 +149,55 @@ export function cases(D) {
     });
   }
 
+  // 7b. narrow (int8) MVOUT: accumulator rows loaded with MVIN_ACC hold values that
+  //     saturate on both sides, round half up (odd multiples of 2^(shift-1), positive and
+  //     negative) and stay in range; the same rows are also written as int32 (wide) and
+  //     at a second shift, with partial rows (b < DIM) and a padded DRAM stride
+  {
+    const M = D + 5, shift = 4, alloc = layout();
+    const vals = new Int32Array(M * D);
+    const special = [5000, -5000, 2047, -2048, 2040, -2056, 8, -8, 24, -24, 2 ** 31 - 1, -(2 ** 31), 0, 7, -9, 2032, -2049];
+    const r = rng(31);
+    for (let i = 0; i < vals.length; i++) vals[i] = i < special.length ? special[i] : ((r() % 8192) - 4096) | 0;
+    const bias = alloc(M * D * 4), wide = alloc(M * D * 4), nar = alloc(M * (D + 3)), nar0 = alloc(M * D), narPart = alloc(M * D);
+    const bk = Math.max(1, D - 1);
+    list.push({
+      name: 'narrow_mvout', size: alloc(0) + 64,
+      regions: [{ addr: bias, bytes: new Uint8Array(vals.buffer) }],
+      outputs: [{ addr: wide, len: M * D * 4 }, { addr: nar, len: M * (D + 3) }, { addr: nar0, len: M * D }, { addr: narPart, len: M * D }],
+      instrs: [
+        I.config(1024, 256, shift),
+        I.mvinAcc(M, D, bias, 2, D * 4),
+        I.mvout(M, D, wide, 2, D * 4),
+        I.mvoutNarrow(M, D, nar, 2, D + 3),
+        I.mvoutNarrow(M, bk, narPart, 2, D),
+        I.config(1024, 256, 0),
+        I.mvoutNarrow(M, D, nar0, 2, D),
+      ],
+      check: (j, ref) => {
+        assert(j.counters.dram_write_bytes === M * D * 4 + M * D + M * bk + M * D, `dram_write_bytes ${j.counters.dram_write_bytes}`);
+        const got = ref.dram;
+        const at = (a) => (got[a] << 24) >> 24;
+        // saturation on both sides and rounding, as the reference computes them
+        let hi = 0, lo = 0;
+        for (let i = 0; i < M; i++) for (let q = 0; q < D; q++) {
+          const y = at(nar + i * (D + 3) + q);
+          assert(y === narrowInt8(vals[i * D + q], shift), `narrow value ${i},${q}`);
+          if (y === 127) hi++;
+          if (y === -128) lo++;
+        }
+        assert(hi > 0 && lo > 0, `expected saturation on both sides (${hi} high, ${lo} low)`);
+        assert(narrowInt8(24, 4) === 2 && narrowInt8(-24, 4) === -1 && narrowInt8(8, 4) === 1 && narrowInt8(-8, 4) === 0, 'round half up');
+      },
+    });
+  }
+  // 7c. CONFIG shift beyond 31 -> config-range
+  list.push({
+    name: 'error_config_shift', size: 256, regions: [], outputs: [],
+    instrs: [I.config(64, 64, 32)], exit: 3,
+    check: (j) => assert(/^config-range: instruction 0 /.test(j.error), `bad error JSON ${JSON.stringify(j.error)}`),
+  });
+
   // 8. error: MVIN beyond the CONFIG scratchpad limit -> exit 3
   {
     const alloc = layout(); const x = alloc(8 * D);
@@ -213,7 +262,8 @@ export function cases(D) {
     const pick = (lo, hi) => { assert(hi >= lo, 'bad pick range'); return lo + (r() % (hi - lo + 1)); };
     const SP = Math.max(48, D + 16), ACC = 24, inBytes = 4096, alloc = layout();
     const inA = alloc(inBytes), accIn = alloc(inBytes), zeros = alloc(ACC * D * 4), outBase = alloc(0);
-    const instrs = [I.mvinAcc(ACC, D, zeros, 0, D * 4), I.mvin(SP, D, inA, 0, D), I.preload(D, D, pick(0, SP - D))];
+    const instrs = [I.config((2 * 1024 * 1024) / D, (2 * 1024 * 1024) / (4 * D), pick(0, 12)),
+      I.mvinAcc(ACC, D, zeros, 0, D * 4), I.mvin(SP, D, inA, 0, D), I.preload(D, D, pick(0, SP - D))];
     let outNext = outBase;
     for (let i = 0; i < 70; i++) {
       const kind = pick(0, 9);
@@ -231,7 +281,8 @@ export function cases(D) {
         instrs.push(I.compute(n, pick(0, SP - 1 - (n - 1) * ss), pick(0, ACC - 1 - (n - 1) * as), pick(0, 1) === 1, ss, as));
       } else {
         const n = pick(1, 6), b = pick(1, D);
-        instrs.push(I.mvout(n, b, outNext, pick(0, ACC - n), 4 * D));
+        if (pick(0, 1) === 1) instrs.push(I.mvoutNarrow(n, b, outNext, pick(0, ACC - n), 4 * D));
+        else instrs.push(I.mvout(n, b, outNext, pick(0, ACC - n), 4 * D));
         outNext += n * 4 * D;
       }
     }

@@ -5,10 +5,12 @@ export const OP = { CONFIG: 0, MVIN: 1, MVIN_ACC: 2, MVOUT: 3, PRELOAD: 4, COMPU
 
 const w0 = (op, n, b = 0, acc = 0) => ((op & 0xff) | ((acc & 1) << 8) | ((b & 0x7f) << 9) | ((n & 0xffff) << 16)) >>> 0;
 export const I = {
-  config: (spRows, accRows) => [w0(OP.CONFIG, 0), spRows, accRows, 0],
+  config: (spRows, accRows, shift = 0) => [w0(OP.CONFIG, 0), spRows, accRows, shift],
   mvin: (n, b, addr, row, stride) => [w0(OP.MVIN, n, b), addr, row, stride],
   mvinAcc: (n, b, addr, row, stride) => [w0(OP.MVIN_ACC, n, b), addr, row, stride],
   mvout: (n, b, addr, row, stride) => [w0(OP.MVOUT, n, b), addr, row, stride],
+  // narrow MVOUT: b int8 per row, saturate_int8((acc + 2^(shift-1)) >> shift)
+  mvoutNarrow: (n, b, addr, row, stride) => [w0(OP.MVOUT, n, b, 1), addr, row, stride],
   preload: (c, k, row) => [w0(OP.PRELOAD, c, k), row, 0, 0],
   compute: (n, spRow, accRow, accumulate = false, spStride = 1, accStride = 1) =>
     [w0(OP.COMPUTE, n, 0, accumulate ? 1 : 0), spRow, accRow, (((accStride & 0xffff) << 16) | (spStride & 0xffff)) >>> 0],
@@ -51,6 +53,12 @@ export function randInt32Bytes(words, seed, range = 1 << 20) {
   return a;
 }
 
+// int8 output of a narrow MVOUT: arithmetic shift right with round half up, then saturate.
+export function narrowInt8(acc, shift) {
+  const y = Math.floor((acc + (shift > 0 ? 2 ** (shift - 1) : 0)) / 2 ** shift);
+  return Math.max(-128, Math.min(127, y));
+}
+
 // Sequential reference model. Returns {dram, error, macs, mvoutBytes}.
 export function reference(dim, dramSize, regions, instrs) {
   const SP_ROWS = (2 * 1024 * 1024) / dim, ACC_ROWS = (2 * 1024 * 1024) / (4 * dim);
@@ -59,7 +67,7 @@ export function reference(dim, dramSize, regions, instrs) {
   const sp = new Int8Array(SP_ROWS * dim);
   const acc = new Int32Array(ACC_ROWS * dim);
   const W = new Int32Array(dim * dim);
-  let spLim = SP_ROWS, accLim = ACC_ROWS, c = 0, k = 0, macs = 0, mvoutBytes = 0;
+  let spLim = SP_ROWS, accLim = ACC_ROWS, shift = 0, c = 0, k = 0, macs = 0, mvoutBytes = 0;
   const dv = new DataView(dram.buffer);
   const err = (code, idx) => ({ dram, error: code, errorIndex: idx, macs, mvoutBytes });
   for (let pc = 0; pc < instrs.length; pc++) {
@@ -67,8 +75,8 @@ export function reference(dim, dramSize, regions, instrs) {
     const op = a & 0xff, accf = (a >>> 8) & 1, b = (a >>> 9) & 0x7f, n = a >>> 16;
     if (op > 5) return err('decode', pc);
     if (op === OP.CONFIG) {
-      if (w1 > SP_ROWS || w2 > ACC_ROWS) return err('config-range', pc);
-      spLim = w1; accLim = w2; continue;
+      if (w1 > SP_ROWS || w2 > ACC_ROWS || w3 > 31) return err('config-range', pc);
+      spLim = w1; accLim = w2; shift = w3; continue;
     }
     if (n === 0 || (op === OP.PRELOAD && n > dim)) return err('bad-count', pc);
     if (op !== OP.COMPUTE && (b === 0 || b > dim)) return err('bad-width', pc);
@@ -82,9 +90,15 @@ export function reference(dim, dramSize, regions, instrs) {
         acc[(w2 + i) * dim + j] = j < b ? dv.getInt32(w1 + i * w3 + 4 * j, true) : 0;
     } else if (op === OP.MVOUT) {
       if (w2 + n > accLim) return err('acc-range', pc);
-      for (let i = 0; i < n; i++) for (let j = 0; j < b; j++)
-        dv.setInt32(w1 + i * w3 + 4 * j, acc[(w2 + i) * dim + j], true);
-      mvoutBytes += n * b * 4;
+      if (accf) {
+        for (let i = 0; i < n; i++) for (let j = 0; j < b; j++)
+          dv.setInt8(w1 + i * w3 + j, narrowInt8(acc[(w2 + i) * dim + j], shift));
+        mvoutBytes += n * b;
+      } else {
+        for (let i = 0; i < n; i++) for (let j = 0; j < b; j++)
+          dv.setInt32(w1 + i * w3 + 4 * j, acc[(w2 + i) * dim + j], true);
+        mvoutBytes += n * b * 4;
+      }
     } else if (op === OP.PRELOAD) {
       if (w1 + n > spLim) return err('sp-range', pc);
       c = n; k = b;

@@ -13,7 +13,7 @@ export interface ProgramTraffic {
   readonly spWriteRows: { readonly W: number; readonly I: number };
   /** DRAM bytes read: MVIN by region (weights, inputs), MVIN_ACC (outputs / partial sums). */
   readonly dramReadBytes: { readonly W: number; readonly I: number; readonly O: number };
-  /** DRAM bytes written by MVOUT. */
+  /** DRAM bytes written by MVOUT (int8 final outputs by narrow MVOUT, int32 partial sums otherwise). */
   readonly dramWriteBytes: number;
   /** DMA requests (≤ 64 bytes each, one or more per row). */
   readonly dramRequests: number;
@@ -47,10 +47,12 @@ export function programTraffic(instructions: readonly Instruction[], layout: Dra
         dramRead.O += ins.rows * ins.width * 4;
         dramRequests += ins.rows * Math.ceil((ins.width * 4) / REQUEST_BYTES);
         break;
-      case 'MVOUT':
-        dramWriteBytes += ins.rows * ins.width * 4;
-        dramRequests += ins.rows * Math.ceil((ins.width * 4) / REQUEST_BYTES);
+      case 'MVOUT': {
+        const bytes = ins.width * (ins.narrow ? 1 : 4); // narrow: int8 per word, else int32
+        dramWriteBytes += ins.rows * bytes;
+        dramRequests += ins.rows * Math.ceil(bytes / REQUEST_BYTES);
         break;
+      }
       case 'PRELOAD':
         spRead.W += ins.rows;
         break;

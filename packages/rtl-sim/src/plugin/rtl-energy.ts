@@ -101,7 +101,9 @@ export interface CounterEnergy {
  *   that feed them, so register fills are reported as 0;
  * - accumulator (L1, outputs): row reads / writes × DIM words (writes are updates);
  * - scratchpad (L2): row reads / writes × DIM words (writes are fills);
- * - DRAM (L3): bytes read and written, one byte = one word (writes are updates).
+ * - DRAM (L3): bytes read and written, one byte = one (8-bit) word (writes are updates): a final
+ *   output leaves as one int8 byte (narrow MVOUT), as Timeloop's 8-bit DRAM word counts it; a
+ *   spilled or reloaded partial sum moves four bytes (int32 MVOUT / MVIN_ACC) and costs four words.
  *
  * The counters do not name tensors; `split` (the program's static traffic) divides each level's
  * counter between weights, inputs and outputs in the program's proportions — exact whenever the

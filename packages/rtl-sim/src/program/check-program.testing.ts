@@ -77,7 +77,7 @@ export function checkProgram(layer: Layer, mapping: Mapping, hardware: HardwareC
   expect(program.stats.macs).toBe(layerMacs(layer));
   expect(run.counters.macs).toBe(layerMacs(layer));
   expect(run.counters.dramReadBytes).toBe(program.stats.bytesIn.total);
-  expect(run.counters.dramWriteBytes).toBe(program.stats.bytesOut);
+  expect(run.counters.dramWriteBytes).toBe(program.stats.bytesOut.total);
 
   const reads = run.dramReads!;
   const writes = run.dramWrites!;
@@ -90,14 +90,37 @@ export function checkProgram(layer: Layer, mapping: Mapping, hardware: HardwareC
   }
   const visits = expectedOutputVisits(mapping);
   expect(program.stats.outputVisits).toBe(visits);
+  // each int8 output is written once (its last visit); each earlier visit spills int32 partial sums
   for (let i = 0; i < dram.outputs.bytes; i++) {
-    if (writes[dram.outputs.base + i] !== visits) expect.fail(`output byte ${i} written ${writes[dram.outputs.base + i]} times, want ${visits}`);
+    if (writes[dram.outputs.base + i] !== 1) expect.fail(`output byte ${i} written ${writes[dram.outputs.base + i]} times, want 1`);
   }
+  for (let i = 0; i < dram.partialSums.bytes; i++) {
+    const w = writes[dram.partialSums.base + i];
+    if (w !== visits - 1) expect.fail(`partial-sum byte ${i} written ${w} times, want ${visits - 1}`);
+  }
+  expect(program.stats.bytesOut.outputs).toBe(dram.outputs.bytes);
+  expect(program.stats.bytesOut.partialSums).toBe((visits - 1) * dram.partialSums.bytes);
+  // the shift keeps the outputs informative: not all saturated, and the largest reaches the top half of int8
+  const sums = program.expectedSums;
+  let maxAbs = 0;
+  for (const v of sums) maxAbs = Math.max(maxAbs, Math.abs(v));
+  let maxOut = 0;
+  for (const v of want) maxOut = Math.max(maxOut, Math.abs(v));
+  if (maxAbs > 0) expect(maxOut, `shift ${program.outputShift}, max |sum| ${maxAbs}`).toBeGreaterThanOrEqual(64);
+  if (sums.length <= 1024) expect(want.some((v) => v > -128 && v < 127)).toBe(true);
   if (visits === 1) expect(program.stats.byOpcode.MVIN_ACC).toBe(0);
   expectPartialSumsOrdered(program.instructions);
 
   const decoded = decodeProgram(program.instructions);
   expect(decoded.length).toBe(program.stats.instructions);
+  // narrow MVOUTs go to the int8 output region; int32 MVOUTs and MVIN_ACCs to the partial-sum region
+  const inRegion = (addr: number, region: { base: number; bytes: number }): boolean => addr >= region.base && addr < region.base + region.bytes;
+  for (const ins of decoded) {
+    if (ins.op === 'MVOUT') expect(inRegion(ins.dramAddr, ins.narrow ? dram.outputs : dram.partialSums)).toBe(true);
+    if (ins.op === 'MVIN_ACC') expect(inRegion(ins.dramAddr, dram.partialSums)).toBe(true);
+  }
+  expect(decoded[0]).toMatchObject({ op: 'CONFIG' });
+  expect((decoded[0] as { outputShift?: number }).outputShift ?? 0).toBe(program.outputShift);
   for (const name of OPCODE_NAMES) expect(decoded.filter((d) => d.op === name).length).toBe(program.stats.byOpcode[name]);
   const reencoded = new Uint32Array(decoded.flatMap((d) => encodeInstruction(d)));
   expect(reencoded).toEqual(program.instructions);

@@ -6,11 +6,15 @@ import { type Layer, inputHeight, inputWidth } from '@polaris/core';
  * - weights: int8, R,S,C,K order (K contiguous): byte `((r·S + s)·C + c)·K + k`;
  * - inputs: int8, N,H,W,C order (C contiguous): byte `((n·H + h)·W + w)·C + c`, with
  *   H = (Q−1)·Hstride + (S−1)·Hdilation + 1 and W = (P−1)·Wstride + (R−1)·Wdilation + 1;
- * - outputs: int32 little-endian, N,P,Q,K order (K contiguous): word `((n·P + p)·Q + q)·K + k`.
+ * - outputs: int8 (final values, written by narrow MVOUT after the CONFIG shift and
+ *   saturation), N,P,Q,K order (K contiguous): byte `((n·P + p)·Q + q)·K + k`;
+ * - partial sums: int32 little-endian, same order, word `((n·P + p)·Q + q)·K + k` — where a
+ *   reduction loop outside the accumulator residency spills an output tile (int32 MVOUT) and
+ *   later reloads it (MVIN_ACC). Always reserved (4 bytes per output); unused when no tile spills.
  *
  * Output pixel (p, q) reads input column w = p·Wstride + r·Wdilation and row
  * h = q·Hstride + s·Hdilation (core's convention: P pairs with R and Wstride, Q with S and Hstride).
- * Regions are disjoint and 64-byte aligned, in the order weights, inputs, outputs.
+ * Regions are disjoint and 64-byte aligned, in the order weights, inputs, outputs, partial sums.
  */
 export interface DramRegion {
   /** First byte. */
@@ -23,7 +27,10 @@ export interface DramRegion {
 export interface DramLayout {
   readonly weights: DramRegion;
   readonly inputs: DramRegion;
+  /** Final outputs, int8. */
   readonly outputs: DramRegion;
+  /** Spilled partial sums, int32 (4 bytes per output). */
+  readonly partialSums: DramRegion;
   /** Input tensor height H and width W (the sliding-window extents). */
   readonly inputHeight: number;
   readonly inputWidth: number;
@@ -53,15 +60,16 @@ export function dramLayout(layer: Layer): DramLayout {
   const W = inputWidth(layer);
   const weightBytes = layer.R * layer.S * layer.C * layer.K;
   const inputBytes = layer.N * H * W * layer.C;
-  const outputBytes = 4 * layer.N * layer.P * layer.Q * layer.K;
+  const outputCount = layer.N * layer.P * layer.Q * layer.K;
   const weights = { base: 0, bytes: weightBytes };
   const inputs = { base: align(weightBytes), bytes: inputBytes };
-  const outputs = { base: align(inputs.base + inputBytes), bytes: outputBytes };
-  const size = align(outputs.base + outputBytes);
+  const outputs = { base: align(inputs.base + inputBytes), bytes: outputCount };
+  const partialSums = { base: align(outputs.base + outputCount), bytes: 4 * outputCount };
+  const size = align(partialSums.base + partialSums.bytes);
   if (size > DRAM_ADDRESS_LIMIT) {
     throw new RangeError(`the layer's DRAM image needs ${size} bytes, beyond the 32-bit address space (4 GiB)`);
   }
-  return { weights, inputs, outputs, inputHeight: H, inputWidth: W, size };
+  return { weights, inputs, outputs, partialSums, inputHeight: H, inputWidth: W, size };
 }
 
 /** Builds the DRAM image before a run: weights and inputs in place, outputs zero. */
@@ -75,18 +83,12 @@ export function buildDramImage(layout: DramLayout, weights: Int8Array, inputs: I
   return { size: layout.size, bytes };
 }
 
-/** The int32 outputs (N,P,Q,K order) read back from a DRAM image. */
-export function readOutputs(layout: DramLayout, dram: Uint8Array): Int32Array {
-  const view = new DataView(dram.buffer, dram.byteOffset + layout.outputs.base, layout.outputs.bytes);
-  const out = new Int32Array(layout.outputs.bytes / 4);
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt32(4 * i, true);
-  return out;
+/** The int8 outputs (N,P,Q,K order) read back from a DRAM image. */
+export function readOutputs(layout: DramLayout, dram: Uint8Array): Int8Array {
+  return Int8Array.from(new Int8Array(dram.buffer, dram.byteOffset + layout.outputs.base, layout.outputs.bytes));
 }
 
-/** The little-endian bytes of int32 outputs, as they must appear in the output region. */
-export function outputBytes(outputs: Int32Array): Uint8Array {
-  const bytes = new Uint8Array(outputs.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < outputs.length; i++) view.setInt32(4 * i, outputs[i], true);
-  return bytes;
+/** The bytes of int8 outputs, as they must appear in the output region. */
+export function outputBytes(outputs: Int8Array): Uint8Array {
+  return new Uint8Array(outputs.buffer.slice(outputs.byteOffset, outputs.byteOffset + outputs.length));
 }

@@ -103,5 +103,27 @@ describe('generateProgram on hand-written mappings', () => {
     const given = generateProgram(layer, mapping, hw(2), { weights: Int8Array.of(1, 2, 3, 4), inputs: Int8Array.of(1, 1, 2, -1) });
     // out[p][k] = Σ_c in[p][c]·W[c][k]: p0 = (1+3, 2+4), p1 = (2−3, 4−4)
     expect(Array.from(given.expected)).toEqual([4, 6, -1, 0]);
+    expect(given.outputShift).toBe(0);
+  });
+
+  it('writes final outputs as int8 after the per-layer shift and spills partial sums as int32', () => {
+    const layer = makeLayer({ R: 2, S: 2, P: 4, Q: 2, C: 8, K: 4, N: 2 });
+    const program = checkProgram(layer, parseMapping('L3[WIO] C2 R2 N2 - L2[WI] S2 Q2 K4X - L1[O] C4X - L0[W] P4'), hw(4));
+    const { dram } = program.layout;
+    // random int8 sums of 32 products reach far beyond int8: shift = bit length of max|sum| − 7
+    let max = 0;
+    for (const v of program.expectedSums) max = Math.max(max, Math.abs(v));
+    expect(program.outputShift).toBe(Math.max(0, Math.ceil(Math.log2(max + 1)) - 7));
+    expect(program.outputShift).toBeGreaterThan(0);
+    const config = decodeProgram(program.instructions)[0];
+    expect(config).toMatchObject({ op: 'CONFIG', outputShift: program.outputShift });
+    // 8 visits per output (C2 R2 at L3, S2 at L2 outside Q2): 7 int32 spills, then one int8 write
+    expect(program.stats.outputVisits).toBe(8);
+    expect(program.stats.bytesOut).toEqual({ outputs: dram.outputs.bytes, partialSums: 7 * dram.partialSums.bytes, total: dram.outputs.bytes + 7 * dram.partialSums.bytes });
+    expect(dram.partialSums.bytes).toBe(4 * dram.outputs.bytes);
+    // a given shift is used as is
+    const shifted = generateProgram(layer, program.mapping, hw(4), { outputShift: 31 });
+    expect(decodeProgram(shifted.instructions)[0]).toMatchObject({ outputShift: 31 });
+    expect(shifted.expected.every((v) => v === 0 || v === -1)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { planComputeRuns } from './compute-stream.js';
 import { type DramImage, buildDramImage, dramLayout } from './dram-layout.js';
 import { InstructionBuffer, type OpcodeName, SUPPORTED_DIMS } from './isa.js';
 import { OUTPUT_DIMS, REDUCTION_DIMS, buildLoopNest } from './loop-nest.js';
-import { randomLayerTensors, referenceConv } from './reference-conv.js';
+import { narrowOutputs, outputShiftFor, randomLayerTensors, referenceConv } from './reference-conv.js';
 import { type ProgramLayout, planTiles } from './tile-plan.js';
 
 /** Options of {@link generateProgram}. */
@@ -15,6 +15,8 @@ export interface GenerateProgramOptions {
   readonly weights?: Int8Array;
   /** Inputs to use, int8 N,H,W,C (default: seeded random). */
   readonly inputs?: Int8Array;
+  /** CONFIG output shift of the int8 outputs, 0..31 (default: {@link outputShiftFor} of the tensors). */
+  readonly outputShift?: number;
 }
 
 /** What a program does, counted while generating it. */
@@ -28,8 +30,11 @@ export interface ProgramStats {
   readonly vectors: number;
   /** DRAM bytes read: weights and inputs by MVIN, partial sums (4 B per word) by MVIN_ACC. */
   readonly bytesIn: { readonly weights: number; readonly inputs: number; readonly partialSums: number; readonly total: number };
-  /** DRAM bytes written by MVOUT (4 B per word; partial and final sums). */
-  readonly bytesOut: number;
+  /**
+   * DRAM bytes written by MVOUT: final outputs by narrow MVOUT (1 B per word, int8) and
+   * spilled partial sums by int32 MVOUT (4 B per word).
+   */
+  readonly bytesOut: { readonly outputs: number; readonly partialSums: number; readonly total: number };
   /** Times each output element is moved out (1 unless reduction loops sit outside its accumulator residency). */
   readonly outputVisits: number;
   /** Which tiles alternate between two copies (see tile-plan.ts for the policy). */
@@ -46,12 +51,16 @@ export interface GeneratedProgram {
   readonly hardware: HardwareConfig;
   /** Instruction words, 4 per instruction (see isa.ts). */
   readonly instructions: Uint32Array;
-  /** DRAM before the run: weights and inputs in place, outputs zero. */
+  /** DRAM before the run: weights and inputs in place, outputs and partial sums zero. */
   readonly dram: DramImage;
   readonly weights: Int8Array;
   readonly inputs: Int8Array;
-  /** Reference outputs, int32 N,P,Q,K (computed on first access: large layers take a while). */
-  readonly expected: Int32Array;
+  /** CONFIG shift of the narrow MVOUTs that write the final outputs. */
+  readonly outputShift: number;
+  /** Reference sums, int32 N,P,Q,K (computed on first access: large layers take a while). */
+  readonly expectedSums: Int32Array;
+  /** Reference outputs as the output region must hold them: int8 N,P,Q,K, `narrowOutput(sum, outputShift)` (computed on first access). */
+  readonly expected: Int8Array;
   readonly layout: ProgramLayout;
   readonly stats: ProgramStats;
 }
@@ -65,12 +74,14 @@ export class UnsupportedHardwareError extends Error {
  * Lowers one layer with one (valid) mapping to the accelerator's ISA, tile by tile, in the
  * mapping's loop order. Walks the flattened nest (loop-nest.ts) down to the stream loops; at
  * each step, in this order:
- * 1. the accumulator tile leaves (an L3/L2 output loop moved): MVOUT it;
+ * 1. the accumulator tile leaves (an L3/L2 output loop moved): MVOUT it — narrow (int8, after
+ *    the CONFIG shift) into the output region on its last visit, when all reduction is done;
+ *    int32 into the partial-sum region otherwise;
  * 2. an L3 loop moved: MVIN the weight and/or input tile whose DRAM origin changed (an
  *    unchanged tile stays); a double-buffered tile was already loaded into its other copy at the
  *    start of the previous L3 step (prefetch), so only the following step's tile is loaded now;
  * 3. a new accumulator tile visit that is not the first (a reduction loop outside its residency
- *    moved): MVIN_ACC its partial sums;
+ *    moved): MVIN_ACC its partial sums (int32, from the partial-sum region);
  * 4. PRELOAD the c×k weight block unless the array already holds it;
  * 5. COMPUTE the stream (overwrite while every reduction index is 0, else accumulate): the
  *    innermost P/Q/N loops of L1/L0, reordered by decreasing scratchpad stride and merged into as
@@ -94,15 +105,16 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
   const weights = options.weights ?? random!.weights;
   const inputs = options.inputs ?? random!.inputs;
   const image = buildDramImage(dram, weights, inputs);
+  const outputShift = options.outputShift ?? outputShiftFor(layer, inputs, weights);
 
   const buffer = new InstructionBuffer();
   const byOpcode: Record<OpcodeName, number> = { CONFIG: 0, MVIN: 0, MVIN_ACC: 0, MVOUT: 0, PRELOAD: 0, COMPUTE: 0 };
   const bytesIn = { weights: 0, inputs: 0, partialSums: 0, total: 0 };
-  let bytesOut = 0;
+  const bytesOut = { outputs: 0, partialSums: 0, total: 0 };
   let macs = 0;
   let vectors = 0;
 
-  buffer.push({ op: 'CONFIG', spRows: layout.spLimitRows, accRows: layout.accLimitRows });
+  buffer.push({ op: 'CONFIG', spRows: layout.spLimitRows, accRows: layout.accLimitRows, outputShift });
   byOpcode.CONFIG++;
 
   const loops = nest.loops;
@@ -126,15 +138,26 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
   let accSlot = 0;
   let weightOrigin = -1;
   let inputOrigin = -1;
-  let accOrigin = -1;
+  let accOrigin = -1; // int32 bytes from the region base (int8 outputs: accOrigin / 4)
+  let accFinal = false; // the current accumulator tile visit is its last: every reduction is done
   let loadedBlock = -1;
 
+  // The accumulator box in int8 DRAM bytes: every output DRAM stride is a multiple of 4.
+  const narrowBox = plan.accBox.map((d) => ({ ...d, dramStride: d.dramStride / 4 }));
   const moveOut = (): void => {
-    forEachRun(plan.accBox, layout.accumulator.slots[accSlot], dram.outputs.base + accOrigin, (row, addr, n, stride) => {
-      buffer.push({ op: 'MVOUT', rows: n, width: k, dramAddr: addr, accRow: row, dramStride: stride });
-      byOpcode.MVOUT++;
-      bytesOut += 4 * n * k;
-    });
+    if (accFinal) {
+      forEachRun(narrowBox, layout.accumulator.slots[accSlot], dram.outputs.base + accOrigin / 4, (row, addr, n, stride) => {
+        buffer.push({ op: 'MVOUT', rows: n, width: k, dramAddr: addr, accRow: row, dramStride: stride, narrow: true });
+        byOpcode.MVOUT++;
+        bytesOut.outputs += n * k;
+      });
+    } else {
+      forEachRun(plan.accBox, layout.accumulator.slots[accSlot], dram.partialSums.base + accOrigin, (row, addr, n, stride) => {
+        buffer.push({ op: 'MVOUT', rows: n, width: k, dramAddr: addr, accRow: row, dramStride: stride });
+        byOpcode.MVOUT++;
+        bytesOut.partialSums += 4 * n * k;
+      });
+    }
   };
 
   const loadWeights = (origin: number, slot: number): void => {
@@ -208,8 +231,9 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
     if (changed < 0 || leaving) {
       accOrigin = 0;
       for (let i = 0; i < streamStart; i++) if (loops[i].level >= 2) accOrigin += idx[i] * strides.outputDram[i];
+      accFinal = reductionsOutside.every((i) => idx[i] === loops[i].factor - 1);
       if (reductionsOutside.some((i) => idx[i] > 0)) {
-        forEachRun(plan.accBox, layout.accumulator.slots[accSlot], dram.outputs.base + accOrigin, (row, addr, n, stride) => {
+        forEachRun(plan.accBox, layout.accumulator.slots[accSlot], dram.partialSums.base + accOrigin, (row, addr, n, stride) => {
           buffer.push({ op: 'MVIN_ACC', rows: n, width: k, dramAddr: addr, accRow: row, dramStride: stride });
           byOpcode.MVIN_ACC++;
           bytesIn.partialSums += 4 * n * k;
@@ -256,7 +280,10 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
     throw new Error(`internal: the program performs ${macs} MACs but the layer has ${layerMacs(layer)}`);
   }
   bytesIn.total = bytesIn.weights + bytesIn.inputs + bytesIn.partialSums;
-  let expected: Int32Array | undefined;
+  bytesOut.total = bytesOut.outputs + bytesOut.partialSums;
+  let expectedSums: Int32Array | undefined;
+  let expected: Int8Array | undefined;
+  const sums = (): Int32Array => (expectedSums ??= referenceConv(layer, inputs, weights));
   const stats: ProgramStats = {
     instructions: buffer.length, byOpcode, macs, vectors, bytesIn, bytesOut, outputVisits: plan.outputVisits,
     doubleBuffered: { weights: layout.weights.doubleBuffered, inputs: layout.inputs.doubleBuffered, accumulator: layout.accumulator.doubleBuffered },
@@ -264,9 +291,12 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
     accRowsUsed: layout.accumulator.rows * layout.accumulator.slots.length,
   };
   return {
-    layer, mapping, hardware, instructions: buffer.toArray(), dram: image, weights, inputs, layout, stats,
-    get expected(): Int32Array {
-      expected ??= referenceConv(layer, inputs, weights);
+    layer, mapping, hardware, instructions: buffer.toArray(), dram: image, weights, inputs, layout, stats, outputShift,
+    get expectedSums(): Int32Array {
+      return sums();
+    },
+    get expected(): Int8Array {
+      expected ??= narrowOutputs(sums(), outputShift);
       return expected;
     },
   };

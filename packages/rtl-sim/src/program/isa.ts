@@ -2,7 +2,7 @@
  * The rtl-sim accelerator's instruction set (packages/rtl-sim/docs/isa.md): opcodes, the
  * decoded form of an instruction, and its four-word encoding.
  *
- * Word 0 holds bits [7:0] opcode, bit [8] accumulate flag (COMPUTE only), bits [15:9] width
+ * Word 0 holds bits [7:0] opcode, bit [8] flag (COMPUTE: accumulate; MVOUT: narrow), bits [15:9] width
  * `b` and bits [31:16] count `n`. Row addresses are row indices; DRAM addresses are bytes.
  */
 
@@ -33,8 +33,16 @@ export const spRowsMax = (dim: number): number => PHYSICAL_BUFFER_BYTES / dim;
 /** Physical accumulator rows of a build with array side `dim` (2 MiB / (4·DIM)). */
 export const accRowsMax = (dim: number): number => PHYSICAL_BUFFER_BYTES / (4 * dim);
 
-/** CONFIG: sets the run-time row limits; waits for every older instruction. */
-export interface ConfigInstruction { readonly op: 'CONFIG'; readonly spRows: number; readonly accRows: number }
+/** Largest CONFIG output shift (w3, 0..31). */
+export const MAX_OUTPUT_SHIFT = 31;
+
+/**
+ * CONFIG: sets the run-time row limits and the right shift of narrow MVOUTs (`outputShift`,
+ * 0..31, default 0; decoded only when non-zero); waits for every older instruction.
+ */
+export interface ConfigInstruction {
+  readonly op: 'CONFIG'; readonly spRows: number; readonly accRows: number; readonly outputShift?: number;
+}
 /** MVIN: `rows` rows of `width` bytes from DRAM `dramAddr + i·dramStride` into sp rows `spRow + i`. */
 export interface MvinInstruction {
   readonly op: 'MVIN'; readonly rows: number; readonly width: number;
@@ -45,10 +53,14 @@ export interface MvinAccInstruction {
   readonly op: 'MVIN_ACC'; readonly rows: number; readonly width: number;
   readonly dramAddr: number; readonly accRow: number; readonly dramStride: number;
 }
-/** MVOUT: `rows` acc rows from `accRow`, `width` int32 words each, to DRAM `dramAddr + i·dramStride`. */
+/**
+ * MVOUT: `rows` acc rows from `accRow`, `width` words each, to DRAM `dramAddr + i·dramStride`:
+ * as int32 little-endian (4 bytes per word), or when `narrow` (w0 bit 8; decoded only when set)
+ * as int8, one byte per word, `saturateInt8(acc >>> shift)` rounded half up (see {@link narrowOutput}).
+ */
 export interface MvoutInstruction {
   readonly op: 'MVOUT'; readonly rows: number; readonly width: number;
-  readonly dramAddr: number; readonly accRow: number; readonly dramStride: number;
+  readonly dramAddr: number; readonly accRow: number; readonly dramStride: number; readonly narrow?: boolean;
 }
 /** PRELOAD: array weights W[i][j] = sp row `spRow + i`, byte j, for i < `rows` (c), j < `cols` (k); the rest 0. */
 export interface PreloadInstruction { readonly op: 'PRELOAD'; readonly rows: number; readonly cols: number; readonly spRow: number }
@@ -74,6 +86,16 @@ function field(value: number, bits: number, name: string, min = 0): number {
   return value;
 }
 
+/**
+ * The int8 a narrow MVOUT writes for accumulator word `acc` under CONFIG shift `shift`:
+ * `clamp(floor((acc + 2^(shift−1)) / 2^shift), −128, 127)` (arithmetic shift right, rounding
+ * half up; no rounding term when shift = 0).
+ */
+export function narrowOutput(acc: number, shift: number): number {
+  const y = Math.floor((acc + (shift > 0 ? 2 ** (shift - 1) : 0)) / 2 ** shift);
+  return y > 127 ? 127 : y < -128 ? -128 : y;
+}
+
 const word0 = (op: number, count: number, width: number, accumulate = false): number =>
   (op | (accumulate ? 0x100 : 0) | (field(width, 7, 'width') << 9) | (field(count, 16, 'count', 1) << 16)) >>> 0;
 
@@ -86,13 +108,13 @@ export function encodeInstruction(instruction: Instruction): [number, number, nu
   const u32 = (v: number, name: string): number => field(v, 32, name);
   switch (i.op) {
     case 'CONFIG':
-      return [OPCODES.CONFIG, u32(i.spRows, 'spRows'), u32(i.accRows, 'accRows'), 0];
+      return [OPCODES.CONFIG, u32(i.spRows, 'spRows'), u32(i.accRows, 'accRows'), field(i.outputShift ?? 0, 5, 'outputShift')];
     case 'MVIN':
       return [word0(OPCODES.MVIN, i.rows, i.width), u32(i.dramAddr, 'dramAddr'), u32(i.spRow, 'spRow'), u32(i.dramStride, 'dramStride')];
     case 'MVIN_ACC':
       return [word0(OPCODES.MVIN_ACC, i.rows, i.width), u32(i.dramAddr, 'dramAddr'), u32(i.accRow, 'accRow'), u32(i.dramStride, 'dramStride')];
     case 'MVOUT':
-      return [word0(OPCODES.MVOUT, i.rows, i.width), u32(i.dramAddr, 'dramAddr'), u32(i.accRow, 'accRow'), u32(i.dramStride, 'dramStride')];
+      return [word0(OPCODES.MVOUT, i.rows, i.width, i.narrow ?? false), u32(i.dramAddr, 'dramAddr'), u32(i.accRow, 'accRow'), u32(i.dramStride, 'dramStride')];
     case 'PRELOAD':
       return [word0(OPCODES.PRELOAD, i.rows, i.cols), u32(i.spRow, 'spRow'), 0, 0];
     case 'COMPUTE':
@@ -120,10 +142,11 @@ export function decodeInstruction(words: ArrayLike<number>, offset = 0): Instruc
   const width = (w0 >>> 9) & 0x7f;
   const count = w0 >>> 16;
   switch (op) {
-    case OPCODES.CONFIG: return { op: 'CONFIG', spRows: w1, accRows: w2 };
+    case OPCODES.CONFIG: return { op: 'CONFIG', spRows: w1, accRows: w2, ...(w3 !== 0 ? { outputShift: w3 } : {}) };
     case OPCODES.MVIN: return { op: 'MVIN', rows: count, width, dramAddr: w1, spRow: w2, dramStride: w3 };
     case OPCODES.MVIN_ACC: return { op: 'MVIN_ACC', rows: count, width, dramAddr: w1, accRow: w2, dramStride: w3 };
-    case OPCODES.MVOUT: return { op: 'MVOUT', rows: count, width, dramAddr: w1, accRow: w2, dramStride: w3 };
+    case OPCODES.MVOUT:
+      return { op: 'MVOUT', rows: count, width, dramAddr: w1, accRow: w2, dramStride: w3, ...(accumulate ? { narrow: true } : {}) };
     case OPCODES.PRELOAD: return { op: 'PRELOAD', rows: count, cols: width, spRow: w1 };
     case OPCODES.COMPUTE:
       return { op: 'COMPUTE', vectors: count, accumulate, spRow: w1, accRow: w2, spStride: w3 & 0xffff, accStride: w3 >>> 16 };

@@ -34,7 +34,7 @@ describe('program.hex, dram.hex and expect.hex', () => {
     expect(parseDram(text).bytes).toEqual(program.dram.bytes);
   });
 
-  it('writes the expected outputs as little-endian int32 bytes over the whole output region', () => {
+  it('writes the expected int8 outputs over the whole output region', () => {
     const { chunks } = parseHexChunks(formatExpect(program));
     const { base, bytes } = program.layout.dram.outputs;
     expect(chunks[0].addr).toBe(base);

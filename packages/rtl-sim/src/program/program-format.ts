@@ -64,8 +64,8 @@ export function formatDram(image: DramImage): string {
   return `${[`size ${image.size}`, ...byteLines(0, image.bytes, true)].join('\n')}\n`;
 }
 
-/** `expect.hex` text: the whole output region with the expected int32 outputs, little-endian. */
-export function formatExpect(program: { readonly layout: { readonly dram: DramLayout }; readonly expected: Int32Array }): string {
+/** `expect.hex` text: the whole (int8) output region with the expected outputs. */
+export function formatExpect(program: { readonly layout: { readonly dram: DramLayout }; readonly expected: Int8Array }): string {
   return `${byteLines(program.layout.dram.outputs.base, outputBytes(program.expected), false).join('\n')}\n`;
 }
 

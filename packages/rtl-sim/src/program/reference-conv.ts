@@ -1,4 +1,5 @@
 import { type Layer, Random, inputHeight, inputWidth } from '@polaris/core';
+import { narrowOutput } from './isa.js';
 
 /**
  * The layer's convolution in plain loops, int8 × int8 → int32 with two's-complement wrap
@@ -39,6 +40,52 @@ export function referenceConv(layer: Layer, inputs: Int8Array, weights: Int8Arra
     }
   }
   return out;
+}
+
+/** The int8 outputs a narrow MVOUT writes for int32 sums `sums` under CONFIG shift `shift` (see isa.ts `narrowOutput`). */
+export function narrowOutputs(sums: Int32Array, shift: number): Int8Array {
+  const out = new Int8Array(sums.length);
+  for (let i = 0; i < sums.length; i++) out[i] = narrowOutput(sums[i], shift);
+  return out;
+}
+
+/** Outputs {@link outputShiftFor} looks at, at most. */
+export const SHIFT_SAMPLE_OUTPUTS = 1024;
+
+/**
+ * The right shift that brings the layer's largest |output| into int8:
+ * `max(0, ceil(log2(max|acc| + 1)) − 7)`, with max|acc| taken over every output when the layer
+ * has at most {@link SHIFT_SAMPLE_OUTPUTS} of them, else over that many evenly spread outputs
+ * (each a plain dot product, so choosing the shift never costs a whole convolution; an output
+ * beyond the sampled maximum saturates, as on the machine).
+ */
+export function outputShiftFor(layer: Layer, inputs: Int8Array, weights: Int8Array): number {
+  const { R, S, P, Q, C, K, N, Wstride, Hstride, Wdilation, Hdilation } = layer;
+  const H = inputHeight(layer);
+  const W = inputWidth(layer);
+  const total = N * P * Q * K;
+  const samples = Math.min(total, SHIFT_SAMPLE_OUTPUTS);
+  let max = 0;
+  for (let j = 0; j < samples; j++) {
+    let o = Math.floor((j * total) / samples);
+    const k = o % K; o = (o - k) / K;
+    const q = o % Q; o = (o - q) / Q;
+    const p = o % P;
+    const n = (o - p) / P;
+    let sum = 0;
+    for (let r = 0; r < R; r++) {
+      const w = p * Wstride + r * Wdilation;
+      for (let s = 0; s < S; s++) {
+        const i0 = ((n * H + q * Hstride + s * Hdilation) * W + w) * C;
+        const w0 = (r * S + s) * C * K + k;
+        for (let c = 0; c < C; c++) sum = (sum + inputs[i0 + c] * weights[w0 + c * K]) | 0;
+      }
+    }
+    max = Math.max(max, Math.abs(sum));
+  }
+  let bits = 0;
+  while (2 ** bits <= max) bits++; // bits = ceil(log2(max + 1))
+  return Math.max(0, bits - 7);
 }
 
 /** Seeded int8 values, uniform over −128..127. */

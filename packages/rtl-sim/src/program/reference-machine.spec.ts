@@ -62,6 +62,27 @@ describe('reference machine', () => {
     expect([int32At(run.dram, 64), int32At(run.dram, 68)]).toEqual([-5 + 4, 1]);
   });
 
+  it('writes narrow MVOUTs as int8: shifted, rounded half up and saturated on both sides', () => {
+    const dram = tinyDram();
+    const view = new DataView(dram.buffer);
+    [5000, -5000, 24, -24, 8, -8, 2032, -2049].forEach((v, i) => view.setInt32(96 + 4 * i, v, true));
+    const run = runReferenceMachine(program(
+      { op: 'CONFIG', spRows: 16, accRows: 8, outputShift: 4 },
+      { op: 'MVIN_ACC', rows: 4, width: 2, dramAddr: 96, accRow: 0, dramStride: 8 },
+      { op: 'MVOUT', rows: 4, width: 2, dramAddr: 64, accRow: 0, dramStride: 3, narrow: true },
+      { op: 'CONFIG', spRows: 16, accRows: 8 },
+      { op: 'MVOUT', rows: 1, width: 2, dramAddr: 80, accRow: 2, dramStride: 0, narrow: true },
+    ), dram, { dim: 2, countDramAccesses: true });
+    const int8At = (addr: number): number => (run.dram[addr] << 24) >> 24;
+    const rows = [0, 1, 2, 3].map((i) => [int8At(64 + 3 * i), int8At(65 + 3 * i)]);
+    // 5000/16 and −5000/16 saturate; ±24/16 = ±1.5 → 2, −1; ±8/16 = ±0.5 → 1, 0; 127.0, −128.06 → −128
+    expect(rows).toEqual([[127, -128], [2, -1], [1, 0], [127, -128]]);
+    expect(run.dramWrites![66]).toBe(0); // stride 3: byte 2 of each row is not written
+    // shift 0: ±8 pass through unchanged
+    expect([int8At(80), int8At(81)]).toEqual([8, -8]);
+    expect(run.counters.dramWriteBytes).toBe(4 * 2 + 2);
+  });
+
   it('stops with a named error on bad widths, rows beyond the limits, DRAM overruns and unknown opcodes', () => {
     const run = (...ins: Instruction[]): void => {
       runReferenceMachine(program({ op: 'CONFIG', spRows: 4, accRows: 2 }, ...ins), tinyDram(), { dim: 2 });
@@ -83,6 +104,9 @@ describe('reference machine', () => {
     expect(code(() => run({ op: 'MVOUT', rows: 1, width: 2, dramAddr: 124, accRow: 0, dramStride: 0 }))).toBe('dram-range');
     expect(code(() => run({ op: 'PRELOAD', rows: 3, cols: 2, spRow: 0 }))).toBe('bad-count');
     expect(code(() => run({ op: 'CONFIG', spRows: 2 ** 20 + 1, accRows: 1 }))).toBe('config-range');
+    expect(code(() => runReferenceMachine(Uint32Array.of(OPCODES.CONFIG, 4, 2, 32), tinyDram(), { dim: 2 }))).toBe('config-range');
+    expect(code(() => run({ op: 'MVOUT', rows: 1, width: 2, dramAddr: 127, accRow: 0, dramStride: 0, narrow: true }))).toBe('dram-range');
+    expect(code(() => run({ op: 'MVOUT', rows: 1, width: 2, dramAddr: 126, accRow: 0, dramStride: 0, narrow: true }))).toBe('none');
     expect(code(() => runReferenceMachine(Uint32Array.of(OPCODES.COMPUTE + 2, 0, 0, 0), tinyDram(), { dim: 2 }))).toBe('decode');
     expect(code(() => runReferenceMachine(Uint32Array.of(OPCODES.MVIN | (1 << 9), 0, 0, 0), tinyDram(), { dim: 2 }))).toBe('bad-count');
     expect(code(() => runReferenceMachine(new Uint32Array(0), tinyDram(), { dim: 3 }))).toBe('bad-dim');

@@ -1,5 +1,7 @@
 import type { DramImage } from './dram-layout.js';
-import { INSTRUCTION_WORDS, type Instruction, InstructionDecodeError, accRowsMax, decodeInstruction, spRowsMax } from './isa.js';
+import {
+  INSTRUCTION_WORDS, type Instruction, InstructionDecodeError, MAX_OUTPUT_SHIFT, accRowsMax, decodeInstruction, narrowOutput, spRowsMax,
+} from './isa.js';
 
 /**
  * A functional, untimed interpreter of the accelerator's ISA (docs/isa.md): executes the
@@ -75,6 +77,7 @@ export function runReferenceMachine(instructions: Uint32Array, dram: DramImage |
   let arrayCols = 0;
   let spLimit = spRowsMax(D);
   let accLimit = accRowsMax(D);
+  let outputShift = 0;
   const counters: MachineCounters = {
     macs: 0, instructions: 0, spReads: 0, spWrites: 0, accReads: 0, accWrites: 0, dramReadBytes: 0, dramWriteBytes: 0, preloadWeightLoads: 0,
   };
@@ -111,8 +114,10 @@ export function runReferenceMachine(instructions: Uint32Array, dram: DramImage |
         if (ins.spRows > spRowsMax(D) || ins.accRows > accRowsMax(D)) {
           fail('config-range', `CONFIG limits (${ins.spRows} sp rows, ${ins.accRows} acc rows) exceed the physical ${spRowsMax(D)} and ${accRowsMax(D)}`);
         }
+        if ((ins.outputShift ?? 0) > MAX_OUTPUT_SHIFT) fail('config-range', `CONFIG output shift ${ins.outputShift} is beyond ${MAX_OUTPUT_SHIFT}`);
         spLimit = ins.spRows;
         accLimit = ins.accRows;
+        outputShift = ins.outputShift ?? 0;
         break;
       case 'MVIN': {
         checkCount(ins.rows);
@@ -148,15 +153,17 @@ export function runReferenceMachine(instructions: Uint32Array, dram: DramImage |
         checkCount(ins.rows);
         checkWidth(ins.width, 'MVOUT width');
         checkRows(ins.accRow, ins.rows, 1, accLimit, 'acc-range');
+        const bytesPerWord = ins.narrow ? 1 : 4;
         for (let i = 0; i < ins.rows; i++) {
           const dst = ins.dramAddr + i * ins.dramStride;
-          checkDram(dst, 4 * ins.width);
+          checkDram(dst, bytesPerWord * ins.width);
           const src = (ins.accRow + i) * D;
-          for (let b = 0; b < ins.width; b++) memView.setInt32(dst + 4 * b, acc[src + b], true);
-          if (dramWrites) for (let b = 0; b < 4 * ins.width; b++) dramWrites[dst + b]++;
+          if (ins.narrow) for (let b = 0; b < ins.width; b++) memView.setInt8(dst + b, narrowOutput(acc[src + b], outputShift));
+          else for (let b = 0; b < ins.width; b++) memView.setInt32(dst + 4 * b, acc[src + b], true);
+          if (dramWrites) for (let b = 0; b < bytesPerWord * ins.width; b++) dramWrites[dst + b]++;
         }
         counters.accReads += ins.rows;
-        counters.dramWriteBytes += 4 * ins.rows * ins.width;
+        counters.dramWriteBytes += bytesPerWord * ins.rows * ins.width;
         break;
       }
       case 'PRELOAD': {

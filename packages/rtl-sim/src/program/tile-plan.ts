@@ -57,7 +57,7 @@ export interface LoopStrides {
   readonly weightDram: readonly number[];
   /** DRAM bytes of the input tile origin (used for L3 loops). */
   readonly inputDram: readonly number[];
-  /** DRAM bytes of the output tile origin (used for L3 and L2 loops). */
+  /** DRAM bytes of the output tile origin in the int32 partial-sum region (used for L3 and L2 loops; ÷4 in the int8 output region). */
   readonly outputDram: readonly number[];
   /** Scratchpad rows within the weight tile (levels ≤ 2). */
   readonly weightRow: readonly number[];
