@@ -6,6 +6,7 @@ import {
   resolveEnergySetting,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
+import { withEnergy } from '../host/energy-priced-evaluators.js';
 import { mapperBufferLayout } from '../host/mapper-buffer-layout.js';
 import { formatComparison } from '../render/format-comparison.js';
 import { formatDesignReport } from '../render/format-design-report.js';
@@ -60,7 +61,7 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const fidelities = flags.fidelity.split(',').map((f) => f.trim()).filter(Boolean);
   const evaluators: Evaluator[] = [];
   for (const id of fidelities) {
-    evaluators.push(await registry.evaluator(id, { options: id === 'analytical' ? { energy } : {}, seed: flags.seed, workload }));
+    evaluators.push(await registry.evaluator(id, { options: withEnergy(id, energy), seed: flags.seed, workload }));
   }
   let mappings: Mapping[];
   if (flags.mapping) {

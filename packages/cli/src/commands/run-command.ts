@@ -6,6 +6,7 @@ import {
   resolveEnergySetting,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
+import { withEnergy } from '../host/energy-priced-evaluators.js';
 import { mapperBufferLayout } from '../host/mapper-buffer-layout.js';
 import { runIdFor } from '../host/run-id.js';
 import { formatDesignReport } from '../render/format-design-report.js';
@@ -39,8 +40,8 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
   const store = openStore(config.store);
   try {
     registry.container.bind(Store).toConstantValue(store);
-    // The config's `energy` table prices the analytical model; evaluator options may override it.
-    const evaluatorOptions = config.evaluator.id === 'analytical' ? { energy, ...config.evaluator.options } : config.evaluator.options;
+    // The config's `energy` table prices the built-in fidelities; evaluator options may override it.
+    const evaluatorOptions = withEnergy(config.evaluator.id, energy, config.evaluator.options);
     const evaluator: Evaluator = await registry.evaluator(config.evaluator.id, { options: evaluatorOptions, seed: config.seed, workload });
     const mapper = await registry.mapper('analytical', { options: { energy, bufferLayout: mapperBufferLayout([evaluator]) }, seed: config.seed });
     registry.container.bind<MapperType>(Mapper).toConstantValue(mapper);

@@ -1,81 +1,18 @@
-import { type HardwareConfig, type LevelAccesses, cycles, picoJoules } from '@polaris/core';
+import { type EnergyTable, type EnergyTableName, type HardwareConfig, type LevelAccesses, cycles, picoJoules, resolveEnergy } from '@polaris/core';
 import type { HarnessCounters } from '../runner/harness-report.js';
 import { type ProgramTraffic, splitTotal } from './program-traffic.js';
 
 /**
- * Per-action energy of the RTL fidelity: event counters × pJ per action. The table has the
- * same shape as the analytical plugin's (`EnergyTable` in @polaris/analytical), restated here
- * because a fidelity may depend only on @polaris/core; the values are DESIGN.md's.
- *
- * A coefficient is a constant (pJ) or `base + spKB·spKB + accKB·accKB + peDim·peDim +
- * accKBPerPeDim·(accKB/peDim)`.
+ * Per-action energy of the RTL fidelity: event counters × pJ per action, priced with core's
+ * energy tables (the same per-word energies the analytical model uses; `blockRounding` does not
+ * apply here: the RTL counts whole rows and bursts).
  */
-export type EnergyCoefficient =
-  | number
-  | {
-    readonly base?: number;
-    readonly spKB?: number;
-    readonly accKB?: number;
-    readonly peDim?: number;
-    readonly accKBPerPeDim?: number;
-  };
-
-/** pJ per MAC and per word access at each level. `blockRounding` is ignored here: the RTL counts whole rows and bursts. */
-export interface EnergyTable {
-  readonly name: string;
-  readonly mac: EnergyCoefficient;
-  readonly perWord: {
-    readonly registers: EnergyCoefficient;
-    readonly accumulator: EnergyCoefficient;
-    readonly scratchpad: EnergyCoefficient;
-    readonly dram: EnergyCoefficient;
-  };
-  readonly blockRounding: boolean;
-}
-
-/** Timeloop/Accelergy per-word energies of the Gemmini template at 40 nm (DESIGN.md Appendix A). */
-export const TIMELOOP_ENERGY: EnergyTable = {
-  name: 'timeloop',
-  mac: 0.5608,
-  perWord: {
-    registers: 0.48746,
-    accumulator: { base: 1.94975, accKBPerPeDim: 0.1005025 },
-    scratchpad: { base: 0.48744, spKB: 0.0251256 },
-    dram: 100,
-  },
-  blockRounding: true,
-};
-
-/** DOSA's coefficients (DESIGN.md §3). */
-export const DOSA_ENERGY: EnergyTable = {
-  name: 'dosa',
-  mac: 0.5608,
-  perWord: {
-    registers: 0.48746,
-    accumulator: { base: 1.94, accKBPerPeDim: 0.1005 },
-    scratchpad: { base: 0.49, spKB: 0.02513 },
-    dram: 100,
-  },
-  blockRounding: false,
-};
-
-export const RTL_ENERGY_TABLES = { timeloop: TIMELOOP_ENERGY, dosa: DOSA_ENERGY } as const;
-export type RtlEnergyTableName = keyof typeof RTL_ENERGY_TABLES;
-
-/** Evaluates a coefficient for `hw`, in pJ. @throws RangeError when not finite and ≥ 0. */
-export function coefficientValue(c: EnergyCoefficient, hw: HardwareConfig, what: string): number {
-  const value = typeof c === 'number'
-    ? c
-    : (c.base ?? 0) + (c.spKB ?? 0) * hw.spKB + (c.accKB ?? 0) * hw.accKB + (c.peDim ?? 0) * hw.peDim
-      + (c.accKBPerPeDim ?? 0) * (hw.accKB / hw.peDim);
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${what} energy is ${value} pJ for ${JSON.stringify(hw)}`);
-  return value;
-}
 
 /** What the evaluator needs besides the counters to price one run. */
 export interface CounterPricing {
   readonly hardware: HardwareConfig;
-  readonly table: EnergyTable;
+  /** A built-in table's name or a table (core's energy tables). */
+  readonly table: EnergyTable | EnergyTableName;
   /** DMA bus width, bytes/cycle (for the DRAM level's own cycles). */
   readonly busBytes: number;
   /** Scratchpad banks (docs/isa.md: 4), each one row access per cycle. */
@@ -112,12 +49,7 @@ export interface CounterEnergy {
 export function priceCounters(counters: HarnessCounters, pricing: CounterPricing): CounterEnergy {
   const { hardware: hw, table, split } = pricing;
   const dim = hw.peDim;
-  const e = (c: EnergyCoefficient, what: string) => coefficientValue(c, hw, `energy table "${table.name}" ${what}`);
-  const mac = e(table.mac, 'mac');
-  const perWord = [
-    e(table.perWord.registers, 'registers'), e(table.perWord.accumulator, 'accumulator'),
-    e(table.perWord.scratchpad, 'scratchpad'), e(table.perWord.dram, 'dram'),
-  ];
+  const { mac, perWord } = resolveEnergy(table, hw);
   const regReads = counters.macs;
   const regFills = 0;
   const accReads = counters.acc_reads * dim;

@@ -10,7 +10,7 @@ import { hasVerilator } from '../runner/toolchain.js';
 import { buildSimulator } from '../runner/verilator-build.js';
 import { prepareLayerRun } from './layer-program.js';
 import { RtlEvaluator } from './rtl-evaluator.js';
-import { TIMELOOP_ENERGY, coefficientValue } from './rtl-energy.js';
+import { TIMELOOP_ENERGY_TABLE, evaluateCoefficient } from '@polaris/core';
 import { DEFAULT_RTL_OPTIONS, type RtlOptions } from './rtl-options.js';
 import { rtlInvalidPoints, rtlLongRun, rtlSlowPoint, rtlTinyPoints, rtlTinyWorkload } from './rtl-test-fixture.js';
 import { isAlive, waitUntil } from '../runner/process-wait.testing.js';
@@ -103,7 +103,7 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
     const build = await buildSimulator({ dim: 4 });
     const pool = new SimulationPool({ concurrency: 1 });
     const hw = point.hardware;
-    const e = (c: Parameters<typeof coefficientValue>[0]) => coefficientValue(c, hw, 'test');
+    const e = (c: Parameters<typeof evaluateCoefficient>[0]) => evaluateCoefficient(c, hw, 'test');
     for (const [i, { layer }] of workload.layers.entries()) {
       const run = prepareLayerRun(layer, point.mappings[i], hw, { check: false });
       const dir = mkdtempSync(join(tmpdir(), 'rtl-reconcile-'));
@@ -125,13 +125,13 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
       expect(l3.tensors.W?.reads).toBe(run.traffic.dramReadBytes.W);
       expect((l3.tensors.W?.reads ?? 0) + (l3.tensors.I?.reads ?? 0) + (l3.tensors.O?.reads ?? 0)).toBeCloseTo(c.dram_read_bytes, 9);
       expect(l3.tensors.O?.updates).toBe(c.dram_write_bytes);
-      const expected = c.macs * e(TIMELOOP_ENERGY.mac)
-        + c.macs * e(TIMELOOP_ENERGY.perWord.registers)
-        + (c.acc_reads + c.acc_writes) * 4 * e(TIMELOOP_ENERGY.perWord.accumulator)
-        + (c.sp_reads + c.sp_writes) * 4 * e(TIMELOOP_ENERGY.perWord.scratchpad)
-        + (c.dram_read_bytes + c.dram_write_bytes) * e(TIMELOOP_ENERGY.perWord.dram);
+      const expected = c.macs * e(TIMELOOP_ENERGY_TABLE.mac)
+        + c.macs * e(TIMELOOP_ENERGY_TABLE.perWord.registers)
+        + (c.acc_reads + c.acc_writes) * 4 * e(TIMELOOP_ENERGY_TABLE.perWord.accumulator)
+        + (c.sp_reads + c.sp_writes) * 4 * e(TIMELOOP_ENERGY_TABLE.perWord.scratchpad)
+        + (c.dram_read_bytes + c.dram_write_bytes) * e(TIMELOOP_ENERGY_TABLE.perWord.dram);
       expect(got.energy).toBeCloseTo(expected, 6);
-      expect(l0.energy + l1.energy + l2.energy + l3.energy + c.macs * e(TIMELOOP_ENERGY.mac)).toBeCloseTo(got.energy, 6);
+      expect(l0.energy + l1.energy + l2.energy + l3.energy + c.macs * e(TIMELOOP_ENERGY_TABLE.mac)).toBeCloseTo(got.energy, 6);
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);

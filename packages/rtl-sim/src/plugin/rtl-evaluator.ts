@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type DesignPoint, type EvaluationResult, type Evaluator, type EvaluatorCapabilities, type LayerEvaluation, type Workload,
-  cycles, designPointViolations, hashDesignPoint, networkEvaluation, picoJoules, squareMillimetres,
+  ENERGY_TABLES, cycles, designPointViolations, hashDesignPoint, networkEvaluation, picoJoules, squareMillimetres,
 } from '@polaris/core';
 import { type Observable, catchError, defer, finalize, from, map, mergeMap, of, takeWhile, toArray } from 'rxjs';
 import { AREA_MODEL_VERSION, sramArea } from '../runner/area-model.js';
@@ -14,7 +14,7 @@ import { RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, fingerprintDigest, tool
 import { SUPPORTED_DIMS } from '../program/isa.js';
 import type { SimulatorBuild } from '../runner/verilator-build.js';
 import { type LayerRun, prepareLayerRun } from './layer-program.js';
-import { RTL_ENERGY_TABLES, priceCounters } from './rtl-energy.js';
+import { priceCounters } from './rtl-energy.js';
 import { DEFAULT_RTL_OPTIONS, type RtlOptions } from './rtl-options.js';
 
 /** Evaluator id (the config's `evaluator: rtl`). */
@@ -74,7 +74,7 @@ export class RtlEvaluator implements Evaluator {
     this.toolchain = toolchain;
     this.builds = new SimulatorBuilds({ cacheDir: this.options.cacheDir, packageDir: this.packageDir });
     const { energy, busBytes, dramLatency, maxInflight, sramMm2PerKiB } = this.options;
-    const table = RTL_ENERGY_TABLES[energy];
+    const table = typeof energy === 'string' ? ENERGY_TABLES[energy] : energy;
     this.version = `${RTL_EVALUATOR_VERSION}+${fingerprintDigest(toolchain, AREA_MODEL_VERSION,
       JSON.stringify({ table, busBytes, dramLatency, maxInflight, sramMm2PerKiB }))}`;
     this.capabilities = { accessCounts: true, uncertainty: false, maxConcurrency: this.pool.concurrency, bufferLayout: 'rows' };
@@ -190,7 +190,7 @@ export class RtlEvaluator implements Evaluator {
       return { ok: false, recoverable: false, error: `the simulator counted ${report.counters.macs} MACs, the layer has ${run.macs}` };
     }
     const energy = priceCounters(report.counters, {
-      hardware: point.hardware, table: RTL_ENERGY_TABLES[this.options.energy], busBytes: this.options.busBytes, split: run.traffic,
+      hardware: point.hardware, table: this.options.energy, busBytes: this.options.busBytes, split: run.traffic,
     });
     return {
       ok: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { energyOptionSchema } from '@polaris/core';
 import { SRAM_MM2_PER_KIB } from '../runner/area-model.js';
 
 /**
@@ -22,8 +23,8 @@ export const rtlOptionsSchema = z.strictObject({
   dramLatency: z.int().min(0).default(40),
   /** Outstanding DRAM requests (`--max-inflight`). */
   maxInflight: z.int().positive().default(16),
-  /** Per-action energy table: `timeloop` (Timeloop/Accelergy per-word energies) or `dosa`. */
-  energy: z.enum(['timeloop', 'dosa']).default('timeloop'),
+  /** Per-action energy table: `timeloop` (Timeloop/Accelergy per-word energies), `dosa`, or a table (core's energy table shape). */
+  energy: energyOptionSchema.default('timeloop'),
   /** Simulator build cache; default `$POLARIS_RTL_CACHE` or `~/.cache/polaris/rtl`. */
   cacheDir: z.string().min(1).optional(),
   /** SRAM density for the area estimate, mm²/KiB at 40 nm (an assumption; see area-model.ts). */
