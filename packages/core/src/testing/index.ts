@@ -8,3 +8,4 @@ export * from './optimizer-contract.js';
 export * from './macs-per-pe-evaluation.js';
 export * from './tiny-workload.js';
 export * from '../store/store-contract.js';
+export * from './mapper-contract.js';
