@@ -17,7 +17,11 @@ export interface EvaluatorContractFixture {
    * (default true; turn off for fidelities that measure the network as a whole).
    */
   readonly totalsAreLayerSums?: boolean;
-  /** Per-test timeout in ms for slow fidelities (default 10 000). */
+}
+
+/** Options of the suite itself (known before any fixture is built). */
+export interface EvaluatorContractOptions {
+  /** Per-test timeout in ms, for slow fidelities such as a simulator (default 10 000). */
   readonly timeoutMs?: number;
 }
 
@@ -78,8 +82,10 @@ export function describeEvaluatorContract(
   name: string,
   makeEvaluator: () => Evaluator | Promise<Evaluator>,
   makeFixture: () => EvaluatorContractFixture | Promise<EvaluatorContractFixture>,
+  options: EvaluatorContractOptions = {},
 ): void {
   const setup = async () => ({ evaluator: await makeEvaluator(), fixture: await makeFixture() });
+  const timeout = options.timeoutMs ?? 10_000;
 
   describe(`Evaluator contract: ${name}`, () => {
     it('declares id, version, fidelity and capabilities', async () => {
@@ -91,7 +97,7 @@ export function describeEvaluatorContract(
       expect(typeof evaluator.capabilities.uncertainty).toBe('boolean');
       expect(Number.isInteger(evaluator.capabilities.maxConcurrency) && evaluator.capabilities.maxConcurrency >= 1,
         'maxConcurrency is an integer ≥ 1').toBe(true);
-    });
+    }, timeout);
 
     it('emits exactly one result per point, with its pointHash, as values', async () => {
       const { evaluator, fixture } = await setup();
@@ -99,7 +105,7 @@ export function describeEvaluatorContract(
       const results = await collect(evaluator.evaluate(fixture.points, fixture.workload));
       expect(results.map((r) => r.pointHash).sort()).toEqual(fixture.points.map(hashDesignPoint).sort());
       for (const result of results) expect(typeof result.ok).toBe('boolean');
-    }, 10_000);
+    }, timeout);
 
     it('gives consistent evaluations for valid points', async () => {
       const { evaluator, fixture } = await setup();
@@ -109,7 +115,7 @@ export function describeEvaluatorContract(
         if (!result.ok) continue;
         expect(evaluationProblems(result.evaluation, evaluator, fixture.workload, fixture.totalsAreLayerSums ?? true)).toEqual([]);
       }
-    }, 10_000);
+    }, timeout);
 
     it('reports failures as values with an error and `recoverable`', async () => {
       const { evaluator, fixture } = await setup();
@@ -123,12 +129,12 @@ export function describeEvaluatorContract(
       }
       const invalidHashes = new Set(invalid.map(hashDesignPoint));
       for (const result of results.filter((r) => invalidHashes.has(r.pointHash))) expect(result.ok).toBe(false);
-    }, 10_000);
+    }, timeout);
 
     it('completes at once for no points', async () => {
       const { evaluator, fixture } = await setup();
       expect(await collect(evaluator.evaluate([], fixture.workload))).toEqual([]);
-    });
+    }, timeout);
 
     it('stops emitting when unsubscribed early, without throwing', async () => {
       const { evaluator, fixture } = await setup();
@@ -147,13 +153,13 @@ export function describeEvaluatorContract(
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(late, 'results after unsubscribe').toEqual([]);
       expect(errors, 'stream errors').toEqual([]);
-    }, 10_000);
+    }, timeout);
 
     it('is cold: nothing is emitted before subscribing and each subscription evaluates anew', async () => {
       const { evaluator, fixture } = await setup();
       const results$ = evaluator.evaluate(fixture.points.slice(0, 1), fixture.workload);
       const [a, b] = [await collect(results$), await collect(results$)];
       expect(a.map((r) => r.pointHash)).toEqual(b.map((r) => r.pointHash));
-    }, 10_000);
+    }, timeout);
   });
 }

@@ -38,7 +38,7 @@ beforeAll(async () => {
 if (VERILATOR) {
   describeEvaluatorContract('rtl (DIM 4)', () => evaluator({ check: true }), () => ({
     workload: rtlTinyWorkload(), points: rtlTinyPoints(), invalidPoints: rtlInvalidPoints(),
-  }));
+  }), { timeoutMs: 120_000 });
 } else {
   describe('Evaluator contract: rtl', () => {
     it.skip('needs verilator on PATH (bash scripts/install-system-tools.sh)', () => {});
