@@ -26,6 +26,13 @@ function writeConfig(dir: string, trials: number, extra = ''): string {
 }
 
 describe('polaris CLI', () => {
+  it('resolves a relative --plugin path against the current directory', () => {
+    const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+    const r = polaris(['plugins', '--plugin', './plugins/roofline'], repoRoot);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/roofline\s+evaluator\s+roofline\s+ready/);
+  });
+
   it('lists workloads and plugins with availability', () => {
     const w = polaris(['workloads']);
     expect(w.code).toBe(0);
