@@ -1,0 +1,111 @@
+import { Random } from '@polaris/core';
+import type { GpHyperparameters } from './ard-kernel.js';
+import { marginalLikelihood, packHyperparameters, unpackHyperparameters } from './marginal-likelihood.js';
+
+/** How {@link fitHyperparameters} maximises the log marginal likelihood. */
+export interface HyperparameterFitOptions {
+  /** Seed of the restarts' random starting points (default 0). */
+  readonly seed?: number;
+  /** Starting points besides the default one (default 2). */
+  readonly restarts?: number;
+  /** Adam steps per start (default 100). */
+  readonly iterations?: number;
+  /** Adam step size in log-parameter units (default 0.05). */
+  readonly learningRate?: number;
+}
+
+/** Bounds of the log hyperparameters (standardised inputs, normalised targets). */
+export const HYPERPARAMETER_BOUNDS = {
+  logLengthscale: [Math.log(1e-2), Math.log(1e3)],
+  logSignalVariance: [Math.log(1e-3), Math.log(1e2)],
+  logNoiseVariance: [Math.log(1e-6), Math.log(2)],
+} as const;
+
+/** Result of a fit: the best hyperparameters found and their log marginal likelihood. */
+export interface HyperparameterFit {
+  readonly hyperparameters: GpHyperparameters;
+  readonly logMarginalLikelihood: number;
+  /** Log marginal likelihood at the default starting point, for comparison. */
+  readonly initialLogMarginalLikelihood: number;
+}
+
+/**
+ * The default starting point: every lengthscale √d (standardised inputs, so a typical distance
+ * between points is about one lengthscale), σf² = 1 (normalised targets), σn² = 0.01.
+ */
+export function defaultHyperparameters(d: number): GpHyperparameters {
+  return {
+    logLengthscales: new Float64Array(d).fill(0.5 * Math.log(Math.max(1, d))),
+    logSignalVariance: 0,
+    logNoiseVariance: Math.log(1e-2),
+  };
+}
+
+function clampTheta(theta: Float64Array, d: number): void {
+  const clip = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
+  for (let i = 0; i < d; i++) theta[i] = clip(theta[i], HYPERPARAMETER_BOUNDS.logLengthscale);
+  theta[d] = clip(theta[d], HYPERPARAMETER_BOUNDS.logSignalVariance);
+  theta[d + 1] = clip(theta[d + 1], HYPERPARAMETER_BOUNDS.logNoiseVariance);
+}
+
+/**
+ * Maximises the log marginal likelihood by Adam on the log hyperparameters with the analytic
+ * gradient, projected onto {@link HYPERPARAMETER_BOUNDS}, from the default start and
+ * `restarts` seeded random starts (lengthscales jittered by a factor e^N(0,1), signal and noise
+ * drawn log-uniformly); keeps the best iterate of all. Deterministic for a given seed.
+ *
+ * @param x standardised inputs, `n × d` row-major; @param y normalised targets (n).
+ */
+export function fitHyperparameters(
+  x: Float64Array, y: Float64Array, n: number, d: number, options: HyperparameterFitOptions = {},
+): HyperparameterFit {
+  const iterations = options.iterations ?? 100;
+  const learningRate = options.learningRate ?? 0.05;
+  const rng = new Random(options.seed ?? 0).fork('gp-restarts');
+  const initial = defaultHyperparameters(d);
+  const initialValue = marginalLikelihood(x, y, n, d, initial, false).value;
+  const starts: Float64Array[] = [packHyperparameters(initial)];
+  for (let r = 0; r < (options.restarts ?? 2); r++) {
+    const theta = packHyperparameters(initial);
+    for (let i = 0; i < d; i++) theta[i] += rng.normal(0, 1);
+    theta[d] = rng.uniform(Math.log(0.1), Math.log(10));
+    theta[d + 1] = rng.uniform(Math.log(1e-4), Math.log(0.3));
+    clampTheta(theta, d);
+    starts.push(theta);
+  }
+
+  let best = { theta: starts[0], value: initialValue };
+  for (const start of starts) {
+    const theta = Float64Array.from(start);
+    const m = new Float64Array(d + 2);
+    const v = new Float64Array(d + 2);
+    const beta1 = 0.9;
+    const beta2 = 0.999;
+    for (let t = 1; t <= iterations; t++) {
+      let evaluated;
+      try {
+        evaluated = marginalLikelihood(x, y, n, d, unpackHyperparameters(theta), true);
+      } catch {
+        break; // numerically singular here: keep what this start found so far
+      }
+      if (Number.isFinite(evaluated.value) && evaluated.value > best.value) best = { theta: Float64Array.from(theta), value: evaluated.value };
+      const g = evaluated.gradient!;
+      for (let i = 0; i < theta.length; i++) {
+        // Ascent on the likelihood.
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+        const mHat = m[i] / (1 - beta1 ** t);
+        const vHat = v[i] / (1 - beta2 ** t);
+        theta[i] += (learningRate * mHat) / (Math.sqrt(vHat) + 1e-8);
+      }
+      clampTheta(theta, d);
+    }
+    try {
+      const last = marginalLikelihood(x, y, n, d, unpackHyperparameters(theta), false).value;
+      if (Number.isFinite(last) && last > best.value) best = { theta: Float64Array.from(theta), value: last };
+    } catch {
+      // singular at the last iterate: the best earlier one stands
+    }
+  }
+  return { hyperparameters: unpackHyperparameters(best.theta), logMarginalLikelihood: best.value, initialLogMarginalLikelihood: initialValue };
+}
