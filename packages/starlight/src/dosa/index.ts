@@ -1,0 +1,2 @@
+export * from './dosa-predictor.js';
+export * from './file-io.js';
