@@ -30,11 +30,12 @@ export class DesignPointSamplingError extends Error {
 
 /**
  * `n` seeded valid design points of `workload`: hardware drawn from the space, then per unique
- * layer a mapping. The first ⌈n/2⌉ points take the mapper's mappings (good ones, seeded per
- * point), the rest random valid mappings (uniform in core's {@link MappingSpace}, kept when
+ * layer a mapping. Even-numbered points (⌈n/2⌉ of them) take the mapper's mappings (good ones,
+ * seeded per point), odd-numbered ones random valid mappings (uniform in core's {@link MappingSpace}, kept when
  * they pass `mappingViolations`, and `rowCapacityViolations` for the `rows` layout); without a
  * mapper all are random. Hardware on which some layer does not fit is redrawn.
- * Deterministic for (workload, n, seed, options): point k uses only the stream `point-k`.
+ * Deterministic for (workload, seed, options): point k uses only the stream `point-k`, so the
+ * points for `n` are a prefix of the points for any larger `n` (a dataset can grow).
  * @throws DesignPointSamplingError when `hardwareAttempts` draws all fail for a point.
  */
 export function sampleDesignPoints(workload: Workload, n: number, seed: number, options: SampleDesignPointsOptions): DesignPoint[] {
@@ -46,11 +47,10 @@ export function sampleDesignPoints(workload: Workload, n: number, seed: number, 
     if (!space) spaces.set(key, (space = new MappingSpace(layer)));
     return space;
   };
-  const fromMapper = options.mapper ? Math.ceil(n / 2) : 0;
   const points: DesignPoint[] = [];
   for (let k = 0; k < n; k++) {
     const rng = root.fork(`point-${k}`);
-    const useMapper = k < fromMapper;
+    const useMapper = options.mapper !== undefined && k % 2 === 0;
     const attempts = options.hardwareAttempts ?? 50;
     let point: DesignPoint | undefined;
     const failures: string[] = [];
