@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { datasetCommand } from './commands/dataset-command.js';
 import { evaluateCommand } from './commands/evaluate-command.js';
 import { evaluateCsvCommand } from './commands/evaluate-csv-command.js';
 import { pluginsCommand } from './commands/plugins-command.js';
@@ -44,6 +45,18 @@ function buildProgram(exit: { code: number }): Command {
     .action(async (opts) => {
       exit.code = opts.csv ? evaluateCsvCommand(opts.csv, { out: opts.out, energy: opts.energy }) : await evaluateCommand(opts);
     });
+
+  program.command('dataset')
+    .description('sample seeded valid design points of a workload and evaluate them into the store (training data for Starlight); stored evaluations are reused')
+    .requiredOption('--fidelity <analytical|rtl>', 'fidelity of the targets (their analytical evaluations are stored too, as features)')
+    .option('--workload <name|path>', 'built-in workload or Timeloop problem YAML file/folder', 'resnet50')
+    .requiredOption('--n <n>', 'design points to sample (half mapped by the analytical mapper, half random valid mappings)', integer('--n'))
+    .option('--seed <n>', 'sampling and mapper seed', integer('--seed'), 1)
+    .option('--store <path>', 'SQLite store to read and write', 'polaris-runs/datasets.sqlite')
+    .option('--space <ranges>', 'narrow the hardware space, e.g. peDim=4:32,spKB=64:512,accKB=16:256 (default: the whole Gemmini template)')
+    .addOption(new Option('--energy <table>', 'energy table: timeloop, dosa, or a YAML table file').default('timeloop'))
+    .option('--plugin <path...>', 'load extra plugins (paths or packages)')
+    .action(async (opts) => { exit.code = await datasetCommand(opts); });
 
   program.command('plugins')
     .description('list plugins, what they provide and whether each can run here')
