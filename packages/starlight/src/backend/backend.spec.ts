@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { activeBackendName, backendAttempts, selectBackend } from './backend.js';
+import { activeBackendName, backendAttempts, ensureBackend, selectBackend } from './backend.js';
 
 describe('selectBackend', () => {
   it('falls back past tfjs-node (absent here) to a working backend that computes correctly', async () => {
@@ -23,6 +23,7 @@ describe('selectBackend', () => {
     expect(await selectBackend('cpu')).toBe('cpu');
     expect(activeBackendName()).toBe('cpu');
     expect(tf.tidy(() => tf.sum(tf.tensor1d([1, 2, 3.5])).dataSync()[0])).toBe(6.5);
+    expect(await ensureBackend()).toBe('cpu'); // keeps the explicit choice
     await selectBackend(); // restore the default choice for other tests in this worker
   });
 });

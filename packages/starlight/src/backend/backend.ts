@@ -117,6 +117,15 @@ export async function selectBackend(preferred?: BackendName): Promise<BackendNam
   }
 }
 
+/**
+ * The active backend, selecting the default order first if nothing has been selected yet; unlike
+ * {@link selectBackend}() it keeps an explicit earlier choice (e.g. `selectBackend('cpu')`).
+ */
+export async function ensureBackend(): Promise<BackendName> {
+  if (selection !== undefined) return selection;
+  return selectBackend();
+}
+
 /** The backend tfjs is using now, or undefined before {@link selectBackend} has run. */
 export function activeBackendName(): BackendName | undefined {
   if (selection === undefined) return undefined;

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { Random } from '@polaris/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { activeBackendName, selectBackend } from '../backend/index.js';
+import { activeBackendName, ensureBackend } from '../backend/index.js';
 import {
   ANALYTICAL_LOG2_CYCLES_INDEX, ANALYTICAL_LOG2_ENERGY_INDEX, FEATURE_LENGTH, FEATURIZER_VERSION,
 } from '../features/index.js';
@@ -178,7 +178,7 @@ export class DosaPredictor {
   }
 
   /**
-   * Trains on `samples` (a no-op for the `analytical` variant). Selects a backend first.
+   * Trains on `samples` (a no-op for the `analytical` variant). Selects the default backend first unless one was selected already.
    * @returns the final epoch's mean L1 loss (null for `analytical`).
    */
   async fit(samples: readonly DosaSample[]): Promise<number | null> {
@@ -190,7 +190,7 @@ export class DosaPredictor {
     const learningRate = options.learningRate ?? 1e-3;
     const seed = options.seed ?? 0;
     const started = performance.now();
-    await selectBackend();
+    await ensureBackend();
     const X = toMatrix(samples.map((s) => s.features));
     const n = samples.length;
     const mean = new Array<number>(FEATURE_LENGTH).fill(0);
@@ -336,7 +336,7 @@ export class DosaPredictor {
     if (!DOSA_VARIANTS.includes(meta.variant)) throw new Error(`${path}: unknown variant "${String(meta.variant)}"`);
     const predictor = new DosaPredictor(meta);
     if (meta.variant !== 'analytical') {
-      await selectBackend();
+      await ensureBackend();
       predictor.model = await tfl.loadLayersModel(directoryHandler(dir));
     }
     return predictor;
