@@ -82,7 +82,7 @@ module accel #(
   logic [DIM-1:0]    dma_acc_mask;
 
   // array
-  logic              w_clear, array_en;
+  logic              w_clear, array_en, w_swap;
   logic [DIM-1:0]    w_we;
   logic [DIM*8-1:0]  w_data, in_vec;
   logic [DIM*32-1:0] out_vec;
@@ -117,7 +117,7 @@ module accel #(
       .clk, .rst, .ex_valid, .ex_instr, .ex_rob, .ex_ready,
       .sp_rd_en, .sp_rd_row, .sp_rd_data,
       .dma_sp_we(sp_we), .dma_sp_bank(sp_wr_row[1:0]),
-      .array_en, .w_clear, .w_we, .w_data, .in_vec, .out_vec,
+      .array_en, .w_clear, .w_we, .w_data, .swap(w_swap), .in_vec, .out_vec,
       .acc_we(ex_acc_we), .acc_add(ex_acc_add), .acc_row(ex_acc_row), .acc_data(ex_acc_data),
       .done_valid(ex_done), .done_rob(ex_done_rob),
       .vec_issue, .vec_macs, .preload_start, .stall_bank, .stall_pipe, .busy(ex_busy));
@@ -132,7 +132,7 @@ module accel #(
       .st_rd_en(acc_rd_en), .st_rd_row(acc_rd_row), .st_rd_data(acc_rd_data));
 
   systolic_array #(.DIM(DIM)) u_array (
-      .clk, .en(array_en), .w_clear, .w_we, .w_data, .in_vec, .out_vec);
+      .clk, .en(array_en), .w_clear, .w_we, .w_data, .swap(w_swap), .in_vec, .out_vec);
 
   // ---------------- event counters ----------------
   always_ff @(posedge clk) begin

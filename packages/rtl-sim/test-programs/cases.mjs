@@ -107,6 +107,62 @@ export function cases(D) {
     });
   }
 
+  // 5b. weight double-buffering: back-to-back PRELOAD/COMPUTE pairs of different blocks
+  //     with short COMPUTEs (1-3 vectors), full and partial blocks (c < DIM, k < DIM), a
+  //     PRELOAD directly after a PRELOAD (the second, smaller block must see zero rows),
+  //     a second COMPUTE under one block, accumulation into rows other blocks' vectors are
+  //     still flowing towards, and an MVIN into other banks' rows causing read stalls.
+  //     Each PRELOAD that follows a COMPUTE used to wait for the array to drain (>= 2*DIM
+  //     cycles after that COMPUTE's last read); with double-buffered weights it may start
+  //     while that COMPUTE's vectors are in flight, so the execute queue must beat that
+  //     serialised bound by at least DIM cycles per such PRELOAD.
+  {
+    const P = 24, NB = 6, NX = 40, ACC = 12, alloc = layout(), r = rng(4242 + D);
+    const pick = (lo, hi) => lo + (r() % (hi - lo + 1));
+    const w = alloc(NB * D * D), x = alloc(NX * D), y = alloc(256 * D), out = alloc(ACC * D * 4);
+    const instrs = [I.mvin(NB * D, D, w, 0, D), I.mvin(NX, D, x, NB * D, D)];
+    let serial = 0, afterCompute = 0, prevCompute = false;
+    const pre = (c, k, blk) => {
+      instrs.push(I.preload(c, k, blk * D));
+      serial += c; if (prevCompute) { serial += 2 * D; afterCompute++; } prevCompute = false;
+    };
+    const comp = (n, accRow, accumulate) => {
+      instrs.push(I.compute(n, NB * D + pick(0, NX - n), accRow, accumulate));
+      serial += n; prevCompute = true;
+    };
+    const touched = new Set();
+    for (let p = 0; p < P; p++) {
+      const full = p % 3 !== 2;
+      const c = full ? D : pick(1, D), k = full ? D : pick(1, D), n = 1 + (p % 3);
+      if (p === 5) pre(D, D, (p + 3) % NB);             // overwritten before any COMPUTE uses it
+      pre(c, k, p % NB);
+      const accRow = pick(0, ACC - n);
+      let accumulate = pick(0, 2) > 0;
+      for (let i = 0; i < n; i++) if (!touched.has(accRow + i)) accumulate = false;
+      comp(n, accRow, accumulate);
+      for (let i = 0; i < n; i++) touched.add(accRow + i);
+      if (p % 4 === 1) comp(pick(1, 3), accRow, true); // same block again, accumulating
+      if (p === 8) instrs.push(I.mvin(96, D, y, 1024, D)); // unrelated rows: bank conflicts
+    }
+    instrs.push(I.mvout(ACC, D, out, 0, D * 4));
+    // the accumulator rows start at an explicit zero (rows no COMPUTE writes are stored too)
+    const zeros = alloc(ACC * D * 4);
+    instrs.splice(2, 0, I.mvinAcc(ACC, D, zeros, 0, D * 4));
+    list.push({
+      name: 'weight_double_buffer', size: alloc(0) + 64,
+      regions: [{ addr: w, bytes: randBytes(NB * D * D, 25) }, { addr: x, bytes: randBytes(NX * D, 26) },
+        { addr: y, bytes: randBytes(256 * D, 27) }],
+      outputs: [{ addr: out, len: ACC * D * 4 }], instrs, inputBytes: 0,
+      args: ['--dram-latency', '4', '--bus-bytes', '64'],
+      check: (j) => {
+        const c = j.counters;
+        const bound = serial - afterCompute * D;
+        assert(c.busy_execute <= bound, `execute busy ${c.busy_execute} cycles, want <= ${bound} (serialised bound ${serial}, ${afterCompute} PRELOADs after a COMPUTE)`);
+        assert(c.preload_weight_loads === P + 1, `preloads ${c.preload_weight_loads}`);
+      },
+    });
+  }
+
   // 6. dependency hazards: RAW (COMPUTE after MVIN), WAR (MVIN into rows a COMPUTE reads),
   //    WAW/RAW on the accumulator (MVOUT after COMPUTE, COMPUTE after MVOUT)
   {
