@@ -5,7 +5,7 @@ import {
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { withEnergy } from '../host/energy-priced-evaluators.js';
-import { mapperBufferLayout } from '../host/mapper-buffer-layout.js';
+import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
 import { UsageError } from './usage-error.js';
 
 /** Fidelities `polaris dataset` can label samples with (the evaluator of the same id scores them). */
@@ -118,8 +118,7 @@ export async function datasetCommand(flags: DatasetFlags): Promise<number> {
   const init = (id: string) => ({ options: withEnergy(id, energy), seed: flags.seed, workload });
   const target = await registry.evaluator(flags.fidelity, init(flags.fidelity));
   const features = flags.fidelity === 'analytical' ? target : await registry.evaluator('analytical', init('analytical'));
-  const bufferLayout = mapperBufferLayout([target, features]);
-  const mapper = await registry.mapper('analytical', { options: { energy, bufferLayout }, seed: flags.seed });
+  const { mapper, bufferLayout } = await mapperForEvaluators(registry, [target, features], energy, flags.seed);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`sampling ${flags.n} design points of ${workload.name} (${workload.layers.length} unique layers, seed ${flags.seed}` +
     `${bufferLayout === 'rows' ? ', row-organised buffers' : ''})…`);

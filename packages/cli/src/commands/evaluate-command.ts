@@ -7,7 +7,7 @@ import {
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { withEnergy } from '../host/energy-priced-evaluators.js';
-import { mapperBufferLayout } from '../host/mapper-buffer-layout.js';
+import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
 import { formatComparison } from '../render/format-comparison.js';
 import { formatDesignReport } from '../render/format-design-report.js';
 import { UsageError } from './usage-error.js';
@@ -67,8 +67,7 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   if (flags.mapping) {
     mappings = readMappingFile(flags.mapping, workload);
   } else {
-    const bufferLayout = mapperBufferLayout(evaluators);
-    const mapper = await registry.mapper('analytical', { options: { energy, bufferLayout }, seed: flags.seed });
+    const { mapper, bufferLayout } = await mapperForEvaluators(registry, evaluators, energy, flags.seed);
     process.stderr.write(`mapping ${workload.layers.length} layers onto ${formatHardware(hardware)} with the analytical mapper ` +
       `(seed ${flags.seed}${bufferLayout === 'rows' ? ', row-organised buffers' : ''})…\n`);
     mappings = workload.layers.map(({ layer }) => mapper.map(layer, hardware, flags.seed).mapping);

@@ -7,7 +7,7 @@ import {
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { withEnergy } from '../host/energy-priced-evaluators.js';
-import { mapperBufferLayout } from '../host/mapper-buffer-layout.js';
+import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
 import { runIdFor } from '../host/run-id.js';
 import { formatDesignReport } from '../render/format-design-report.js';
 import { renderSearchEvents } from '../render/render-search-events.js';
@@ -43,7 +43,7 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
     // The config's `energy` table prices the built-in fidelities; evaluator options may override it.
     const evaluatorOptions = withEnergy(config.evaluator.id, energy, config.evaluator.options);
     const evaluator: Evaluator = await registry.evaluator(config.evaluator.id, { options: evaluatorOptions, seed: config.seed, workload });
-    const mapper = await registry.mapper('analytical', { options: { energy, bufferLayout: mapperBufferLayout([evaluator]) }, seed: config.seed });
+    const { mapper } = await mapperForEvaluators(registry, [evaluator], energy, config.seed);
     registry.container.bind<MapperType>(Mapper).toConstantValue(mapper);
     const optimizer = await registry.optimizer(config.optimizer.id, {
       options: config.optimizer.options, seed: config.seed, workload, hardwareSpace,
