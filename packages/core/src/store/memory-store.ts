@@ -2,7 +2,7 @@ import type { DesignPoint } from '../domain/design-point.js';
 import type { Evaluation } from '../domain/evaluation.js';
 import type { EvaluationKey, RunRecord, RunStatus, TrialRecord } from '../contracts/store.js';
 import {
-  checkEvaluationKey, checkTrial, decodeEvaluation, decodePoint, encodeEvaluation, encodePoint,
+  checkEvaluationKey, checkTrial, decodeEvaluation, decodePoint, decodeTrial, encodeEvaluation, encodePoint,
 } from './store-codec.js';
 import type { EvaluationFilter, EvaluationRecord, QueryableStore } from './queryable-store.js';
 import { StoreError } from './store-error.js';
@@ -103,14 +103,7 @@ export class MemoryStore implements QueryableStore {
   trials(runId: string): TrialRecord[] {
     this.checkOpen();
     const trials = [...(this.trialsByRun.get(runId)?.values() ?? [])].sort((a, b) => a.index - b.index);
-    return trials.map((t) => ({
-      runId: t.runId,
-      index: t.index,
-      pointHash: t.pointHash,
-      point: decodePoint(t.point),
-      ...(t.evaluation !== undefined ? { evaluation: decodeEvaluation(t.evaluation) } : {}),
-      ...(t.error !== undefined ? { error: t.error } : {}),
-    }));
+    return trials.map(decodeTrial);
   }
 
   /** Marks the store closed; its contents are dropped by the garbage collector with it. */

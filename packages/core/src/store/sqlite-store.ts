@@ -5,7 +5,7 @@ import type { Evaluation } from '../domain/evaluation.js';
 import type { DesignPoint } from '../domain/design-point.js';
 import type { EvaluationKey, RunRecord, RunStatus, TrialRecord } from '../contracts/store.js';
 import {
-  checkEvaluationKey, checkTrial, decodeEvaluation, decodePoint, encodeEvaluation, encodePoint,
+  checkEvaluationKey, checkTrial, decodeEvaluation, decodePoint, decodeTrial, encodeEvaluation, encodePoint,
 } from './store-codec.js';
 import type { EvaluationFilter, EvaluationRecord, QueryableStore } from './queryable-store.js';
 import { StoreError, StoreVersionError } from './store-error.js';
@@ -185,14 +185,7 @@ export class SqliteStore implements QueryableStore {
 
   trials(runId: string): TrialRecord[] {
     const rows = this.db.prepare(`SELECT * FROM trials WHERE run_id = ? ORDER BY idx`).all(runId) as TrialRow[];
-    return rows.map((r) => ({
-      runId: r.run_id,
-      index: r.idx,
-      pointHash: r.point_hash,
-      point: decodePoint(r.point),
-      ...(r.evaluation !== null ? { evaluation: decodeEvaluation(r.evaluation) } : {}),
-      ...(r.error !== null ? { error: r.error } : {}),
-    }));
+    return rows.map((r) => decodeTrial({ runId: r.run_id, index: r.idx, pointHash: r.point_hash, point: r.point, evaluation: r.evaluation, error: r.error }));
   }
 
   /** Closes the file; further calls throw. Safe to call twice. */

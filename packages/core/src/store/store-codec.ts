@@ -45,3 +45,25 @@ export function checkTrial(trial: TrialRecord): void {
     throw new StoreError(`trial ${trial.index} of run ${trial.runId} must have either an evaluation or an error, not ${trial.evaluation ? 'both' : 'neither'}`);
   }
 }
+
+/** A trial as both stores keep it: point and evaluation as their encoded text. */
+export interface EncodedTrial {
+  readonly runId: string;
+  readonly index: number;
+  readonly pointHash: string;
+  readonly point: string;
+  readonly evaluation?: string | null;
+  readonly error?: string | null;
+}
+
+/** Decodes a stored trial; absent (or SQL NULL) evaluation and error are left out. */
+export function decodeTrial(t: EncodedTrial): TrialRecord {
+  return {
+    runId: t.runId,
+    index: t.index,
+    pointHash: t.pointHash,
+    point: decodePoint(t.point),
+    ...(t.evaluation != null ? { evaluation: decodeEvaluation(t.evaluation) } : {}),
+    ...(t.error != null ? { error: t.error } : {}),
+  };
+}
