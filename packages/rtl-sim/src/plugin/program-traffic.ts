@@ -26,15 +26,17 @@ export interface ProgramTraffic {
 const REQUEST_BYTES = 64;
 
 /** Tallies {@link ProgramTraffic} of `instructions`, attributing MVINs by the DRAM region of their first row. */
-export function programTraffic(instructions: readonly Instruction[], layout: DramLayout): ProgramTraffic {
+export function programTraffic(instructions: Iterable<Instruction>, layout: DramLayout): ProgramTraffic {
   const spRead = { W: 0, I: 0 };
   const spWrite = { W: 0, I: 0 };
   const dramRead = { W: 0, I: 0, O: 0 };
   let dramWriteBytes = 0;
   let dramRequests = 0;
   let computeVectors = 0;
+  let count = 0;
   const inWeights = (addr: number) => addr >= layout.weights.base && addr < layout.weights.base + Math.max(1, layout.weights.bytes);
   for (const ins of instructions) {
+    count++;
     switch (ins.op) {
       case 'MVIN': {
         const tensor = inWeights(ins.dramAddr) ? 'W' : 'I';
@@ -66,7 +68,7 @@ export function programTraffic(instructions: readonly Instruction[], layout: Dra
   }
   return {
     spReadRows: spRead, spWriteRows: spWrite, dramReadBytes: dramRead, dramWriteBytes, dramRequests, computeVectors,
-    instructions: instructions.length,
+    instructions: count,
   };
 }
 

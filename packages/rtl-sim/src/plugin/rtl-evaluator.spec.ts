@@ -1,14 +1,14 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EvaluationResult, hashDesignPoint, layerMacs } from '@polaris/core';
+import { type DesignPoint, type EvaluationResult, type Workload, hashDesignPoint, layerMacs, makeLayer, parseMapping } from '@polaris/core';
 import { describeEvaluatorContract } from '@polaris/core/testing';
 import { firstValueFrom, toArray } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SimulationPool, type SimulationJob } from '../runner/simulation-pool.js';
 import { hasVerilator } from '../runner/toolchain.js';
 import { buildSimulator } from '../runner/verilator-build.js';
-import { prepareLayerRun } from './layer-program.js';
+import { prepareLayerRun, writeLayerRunFiles } from './layer-program.js';
 import { RtlEvaluator } from './rtl-evaluator.js';
 import { TIMELOOP_ENERGY_TABLE, evaluateCoefficient } from '@polaris/core';
 import { DEFAULT_RTL_OPTIONS, type RtlOptions } from './rtl-options.js';
@@ -73,6 +73,19 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
     expect(results.get(hashDesignPoint(slow))).toMatchObject({ ok: false, recoverable: true, error: expect.stringMatching(/cycle cap/) });
   }, 60_000);
 
+  it('rejects a layer whose program would be huge at once, {ok: false, recoverable: false}, without generating it', async () => {
+    const layer = makeLayer({ R: 1, S: 1, P: 56, Q: 56, C: 256, K: 256, N: 1 });
+    const workload: Workload = { name: 'huge', layers: [{ name: 'res3_conv1x1', layer, count: 1 }] };
+    const point: DesignPoint = { hardware: { peDim: 4, spKB: 16, accKB: 16 }, mappings: [parseMapping('L3[WIO] K256 C256 P56 Q56 - L2[WI] - L1[O] - L0[W]')] };
+    const began = performance.now();
+    const [result] = await collect(evaluator(), [point], workload);
+    expect(performance.now() - began).toBeLessThan(5000);
+    expect(result).toMatchObject({
+      ok: false, recoverable: false,
+      error: expect.stringMatching(/layer 1 "res3_conv1x1".*at least 411,041,793 instructions.*maxInstructions = 4,000,000.*Fix: /),
+    });
+  }, 60_000);
+
   it('turns a run past the wall-clock timeout into {ok: false, recoverable: true}', async () => {
     const slow = rtlSlowPoint();
     const [result] = await collect(evaluator({ timeoutSeconds: 0.05 }), [slow]);
@@ -107,8 +120,7 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
     for (const [i, { layer }] of workload.layers.entries()) {
       const run = prepareLayerRun(layer, point.mappings[i], hw, { check: false });
       const dir = mkdtempSync(join(tmpdir(), 'rtl-reconcile-'));
-      writeFileSync(join(dir, 'program.hex'), run.program);
-      writeFileSync(join(dir, 'dram.hex'), run.dram);
+      writeLayerRunFiles(run, dir);
       const outcome = await firstValueFrom(pool.run({ binary: build.binary, args: ['--program', 'program.hex', '--dram', 'dram.hex'], cwd: dir, timeoutMs: 60_000 }));
       if (!outcome.ok) throw new Error(outcome.error);
       const c = outcome.report.counters;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,7 +13,7 @@ import { SimulatorBuilds } from '../runner/simulator-builds.js';
 import { RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, fingerprintDigest, toolchainFingerprint } from '../runner/toolchain.js';
 import { SUPPORTED_DIMS } from '../program/isa.js';
 import type { SimulatorBuild } from '../runner/verilator-build.js';
-import { type LayerRun, prepareLayerRun } from './layer-program.js';
+import { type LayerRun, prepareLayerRun, writeLayerRunFiles } from './layer-program.js';
 import { priceCounters } from './rtl-energy.js';
 import { DEFAULT_RTL_OPTIONS, type RtlOptions } from './rtl-options.js';
 
@@ -45,8 +45,10 @@ type LayerOutcome = { ok: true; layer: LayerEvaluation } | { ok: false; error: s
  * the layers in parallel through the {@link SimulationPool}; it emits one result per point as
  * soon as that point is done (not in input order) and completes after the last. Unsubscribing
  * kills the running simulators (and a build no one waits for any more) and removes the temp
- * dirs. Invalid points and
- * peDim > 64 become `{ok: false, recoverable: false}`; a timed-out, crashed or cycle-capped
+ * dirs. Invalid points,
+ * peDim > 64 and a layer whose program is estimated past `maxInstructions` (or its cycle lower
+ * bound past `maxCycles`) become `{ok: false, recoverable: false}` — the last before anything
+ * is allocated; a timed-out, crashed or cycle-capped
  * simulation `{ok: false, recoverable: true}`; a program the machine rejects, a failed output
  * check or a failed build `{ok: false, recoverable: false}`.
  */
@@ -146,20 +148,23 @@ export class RtlEvaluator implements Evaluator {
       const { layer } = workload.layers[index];
       let run: LayerRun;
       try {
-        run = prepareLayerRun(layer, point.mappings[index], point.hardware, { check: this.options.check });
+        run = prepareLayerRun(layer, point.mappings[index], point.hardware, {
+          check: this.options.check, maxInstructions: this.options.maxInstructions, maxCycles: this.options.maxCycles,
+        });
       } catch (error) {
         return of<LayerOutcome>({ ok: false, recoverable: false, error: `cannot generate its program: ${(error as Error).message}` });
       }
       const dir = mkdtempSync(join(tmpdir(), 'polaris-rtl-'));
-      writeFileSync(join(dir, 'program.hex'), run.program);
-      writeFileSync(join(dir, 'dram.hex'), run.dram);
+      try {
+        writeLayerRunFiles(run, dir);
+      } catch (error) {
+        rmSync(dir, { recursive: true, force: true });
+        return of<LayerOutcome>({ ok: false, recoverable: true, error: `cannot write its program files: ${(error as Error).message}` });
+      }
       const args = ['--program', 'program.hex', '--dram', 'dram.hex',
         '--bus-bytes', String(this.options.busBytes), '--dram-latency', String(this.options.dramLatency),
         '--max-inflight', String(this.options.maxInflight), '--max-cycles', String(this.options.maxCycles ?? this.defaultCycleCap(run))];
-      if (this.options.check && run.expect !== undefined) {
-        writeFileSync(join(dir, 'expect.hex'), run.expect);
-        args.push('--expect', 'expect.hex');
-      }
+      if (this.options.check && run.expect !== undefined) args.push('--expect', 'expect.hex');
       return this.pool.run({ binary: build.binary, args, cwd: dir, timeoutMs: this.options.timeoutSeconds * 1000 }).pipe(
         map((outcome) => this.layerOutcome(outcome, point, run)),
         finalize(() => rmSync(dir, { recursive: true, force: true })),

@@ -15,6 +15,15 @@ export const rtlOptionsSchema = z.strictObject({
    * caught long before the timeout.
    */
   maxCycles: z.int().positive().optional(),
+  /**
+   * Largest program (instructions per layer) the evaluator generates. A layer whose program is
+   * estimated (a lower bound, in closed form from the mapping) to be longer fails at once,
+   * `{ok: false, recoverable: false}`, instead of filling memory: a random valid mapping can
+   * lower to billions of instructions. With `maxCycles` set, a layer whose cycle lower bound
+   * exceeds it fails the same way before generation. Default 4,000,000 (≈ 0.5 GB while
+   * generating, and at least as many cycles to simulate).
+   */
+  maxInstructions: z.int().positive().default(4_000_000),
   /** Check every layer's outputs against the generator's expected values (`--expect`); slower. */
   check: z.boolean().default(false),
   /** DMA bus width, bytes/cycle (`--bus-bytes`; DESIGN.md: 8). */

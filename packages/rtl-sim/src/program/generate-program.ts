@@ -5,6 +5,7 @@ import { type DramImage, buildDramImage, dramLayout } from './dram-layout.js';
 import { InstructionBuffer, type OpcodeName, SUPPORTED_DIMS } from './isa.js';
 import { OUTPUT_DIMS, REDUCTION_DIMS, buildLoopNest } from './loop-nest.js';
 import { narrowOutputs, outputShiftFor, randomLayerTensors, referenceConv } from './reference-conv.js';
+import { type ProgramSizeEstimate, checkProgramSize, programSizeOf } from './program-size.js';
 import { type ProgramLayout, planTiles } from './tile-plan.js';
 
 /** Options of {@link generateProgram}. */
@@ -17,6 +18,13 @@ export interface GenerateProgramOptions {
   readonly inputs?: Int8Array;
   /** CONFIG output shift of the int8 outputs, 0..31 (default: {@link outputShiftFor} of the tensors). */
   readonly outputShift?: number;
+  /**
+   * Refuse (ProgramTooLargeError, before generating anything) a program whose instruction
+   * count lower bound ({@link ProgramSizeEstimate}) exceeds this; default unlimited.
+   */
+  readonly maxInstructions?: number;
+  /** Refuse likewise a program whose cycle lower bound exceeds this; default unlimited. */
+  readonly maxCycles?: number;
 }
 
 /** What a program does, counted while generating it. */
@@ -63,6 +71,8 @@ export interface GeneratedProgram {
   readonly expected: Int8Array;
   readonly layout: ProgramLayout;
   readonly stats: ProgramStats;
+  /** The size estimate checked before generating (its counts are lower bounds of `stats`). */
+  readonly estimate: ProgramSizeEstimate;
 }
 
 /** The array side is not one the RTL builds. */
@@ -90,6 +100,8 @@ export class UnsupportedHardwareError extends Error {
  * @throws UnsupportedHardwareError when peDim is not a power of two 2..64.
  * @throws InvalidMappingError (core) when the mapping is not valid for the layer and hardware.
  * @throws ProgramCapacityError when the tiles do not fit the buffers row by row.
+ * @throws ProgramTooLargeError when the program's size estimate exceeds `maxInstructions` or
+ *   `maxCycles` (checked before any tensor or instruction is allocated).
  */
 export function generateProgram(layer: Layer, mapping: Mapping, hardware: HardwareConfig, options: GenerateProgramOptions = {}): GeneratedProgram {
   if (!SUPPORTED_DIMS.includes(hardware.peDim)) {
@@ -99,6 +111,8 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
   const nest = buildLoopNest(mapping);
   const dram = dramLayout(layer);
   const plan = planTiles(layer, hardware, nest, dram);
+  const estimate = programSizeOf(nest, plan);
+  checkProgramSize(layer, mapping, hardware, estimate, options);
   const { layout, strides } = plan;
   const { c, k } = layout;
   const random = options.weights && options.inputs ? undefined : randomLayerTensors(layer, options.seed ?? 1);
@@ -291,7 +305,7 @@ export function generateProgram(layer: Layer, mapping: Mapping, hardware: Hardwa
     accRowsUsed: layout.accumulator.rows * layout.accumulator.slots.length,
   };
   return {
-    layer, mapping, hardware, instructions: buffer.toArray(), dram: image, weights, inputs, layout, stats, outputShift,
+    layer, mapping, hardware, instructions: buffer.toArray(), dram: image, weights, inputs, layout, stats, estimate, outputShift,
     get expectedSums(): Int32Array {
       return sums();
     },

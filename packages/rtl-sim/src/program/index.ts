@@ -9,5 +9,6 @@ export * from './reference-conv.js';
 export { type NestLoop, type LoopNest, buildLoopNest } from './loop-nest.js';
 export { type ProgramLayout, type TensorAllocation, ProgramCapacityError, rowCapacityProblem } from './tile-plan.js';
 export * from './generate-program.js';
+export * from './program-size.js';
 export * from './program-format.js';
 export * from './reference-machine.js';

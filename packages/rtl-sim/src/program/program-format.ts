@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { type DramImage, type DramLayout, outputBytes } from './dram-layout.js';
 import { INSTRUCTION_WORDS } from './isa.js';
 
@@ -30,6 +31,34 @@ export function formatProgram(instructions: Uint32Array, comments: readonly stri
     lines.push(`${hex8(instructions[i])} ${hex8(instructions[i + 1])} ${hex8(instructions[i + 2])} ${hex8(instructions[i + 3])}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Instructions formatted per write by {@link writeProgramFile}. */
+const WRITE_CHUNK_INSTRUCTIONS = 16_384;
+
+/**
+ * Writes `program.hex` (the text of {@link formatProgram}) to `path` chunk by chunk, so a long
+ * program never exists as one string (its text is ~36 bytes per instruction).
+ */
+export function writeProgramFile(path: string, instructions: Uint32Array, comments: readonly string[] = []): void {
+  if (instructions.length % INSTRUCTION_WORDS !== 0) throw new RangeError(`a program has a multiple of 4 words, got ${instructions.length}`);
+  const fd = openSync(path, 'w');
+  try {
+    const head = comments.flatMap((c) => c.split('\n')).map((c) => `# ${c}\n`).join('');
+    if (head !== '') writeSync(fd, head);
+    const step = WRITE_CHUNK_INSTRUCTIONS * INSTRUCTION_WORDS;
+    for (let start = 0; start < instructions.length; start += step) {
+      const end = Math.min(instructions.length, start + step);
+      const lines = new Array<string>((end - start) / INSTRUCTION_WORDS);
+      for (let i = start, n = 0; i < end; i += INSTRUCTION_WORDS, n++) {
+        lines[n] = `${hex8(instructions[i])} ${hex8(instructions[i + 1])} ${hex8(instructions[i + 2])} ${hex8(instructions[i + 3])}\n`;
+      }
+      writeSync(fd, lines.join(''));
+    }
+    if (instructions.length === 0 && head === '') writeSync(fd, '\n');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads `program.hex` text back into words. */
