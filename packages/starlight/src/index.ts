@@ -11,3 +11,6 @@ export * from './features/index.js';
 export * from './dosa/index.js';
 export * from './gp/index.js';
 export * from './datasets/index.js';
+export * from './model/index.js';
+export * from './low/index.js';
+export * from './dkl/index.js';

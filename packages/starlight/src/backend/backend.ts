@@ -122,6 +122,9 @@ export async function selectBackend(preferred?: BackendName): Promise<BackendNam
  * {@link selectBackend}() it keeps an explicit earlier choice (e.g. `selectBackend('cpu')`).
  */
 export async function ensureBackend(): Promise<BackendName> {
+  // tfjs-core alone registers no gradient functions; importing tfjs-layers registers them all
+  // (in Node's CommonJS bundle and in the ES build alike), which training needs.
+  await import('@tensorflow/tfjs-layers');
   if (selection !== undefined) return selection;
   return selectBackend();
 }

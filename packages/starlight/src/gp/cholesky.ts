@@ -88,17 +88,7 @@ export function choleskySolve(l: Float64Array, n: number, b: ArrayLike<number>):
 
 /** `(L Lᵀ)⁻¹` as a dense symmetric row-major matrix, from the inverse of `L` (n³/3 + n³/3 flops). */
 export function choleskyInverse(l: Float64Array, n: number): Float64Array {
-  // Inverse of L, lower triangular, column by column of the identity.
-  const li = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    li[j * n + j] = 1 / l[j * n + j];
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let sum = 0;
-      for (let k = j; k < i; k++) sum -= l[ri + k] * li[k * n + j];
-      li[ri + j] = sum / l[ri + i];
-    }
-  }
+  const li = lowerTriangularInverse(l, n);
   // K⁻¹ = L⁻ᵀ L⁻¹: (i, j) = Σ_{k ≥ max(i,j)} li[k,i]·li[k,j].
   const inv = new Float64Array(n * n);
   for (let k = 0; k < n; k++) {
@@ -112,4 +102,19 @@ export function choleskyInverse(l: Float64Array, n: number): Float64Array {
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) inv[j * n + i] = inv[i * n + j];
   return inv;
+}
+
+/** `L⁻¹` of a lower-triangular row-major `L` (lower triangular, n³/3 flops), column by column of the identity. */
+export function lowerTriangularInverse(l: Float64Array, n: number): Float64Array {
+  const li = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    li[j * n + j] = 1 / l[j * n + j];
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let sum = 0;
+      for (let k = j; k < i; k++) sum -= l[ri + k] * li[k * n + j];
+      li[ri + j] = sum / l[ri + i];
+    }
+  }
+  return li;
 }

@@ -41,7 +41,8 @@ export function defaultHyperparameters(d: number): GpHyperparameters {
   };
 }
 
-function clampTheta(theta: Float64Array, d: number): void {
+/** Projects packed log hyperparameters θ (see `packHyperparameters`) onto {@link HYPERPARAMETER_BOUNDS}, in place. */
+export function clampTheta(theta: Float64Array, d: number): void {
   const clip = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
   for (let i = 0; i < d; i++) theta[i] = clip(theta[i], HYPERPARAMETER_BOUNDS.logLengthscale);
   theta[d] = clip(theta[d], HYPERPARAMETER_BOUNDS.logSignalVariance);

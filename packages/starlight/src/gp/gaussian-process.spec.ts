@@ -50,6 +50,26 @@ describe('marginal likelihood', () => {
       expect(gradient![j]).toBeCloseTo(numeric, 5);
     }
   });
+
+  it('has an input gradient (what deep kernel learning backpropagates) that matches finite differences', () => {
+    const rng = new Random(4);
+    const n = 10;
+    const d = 3;
+    const x = Float64Array.from({ length: n * d }, () => rng.normal());
+    const y = Float64Array.from({ length: n }, (_, i) => Math.cos(x[i * d + 2]) - 0.5 * x[i * d] + rng.normal(0, 0.1));
+    const h = { logLengthscales: Float64Array.from([0.2, -0.1, 0.4]), logSignalVariance: 0.1, logNoiseVariance: Math.log(0.05) };
+    const { inputGradient } = marginalLikelihood(x, y, n, d, h, true, true);
+    const step = 1e-5;
+    for (let k = 0; k < n * d; k++) {
+      const up = Float64Array.from(x);
+      const down = Float64Array.from(x);
+      up[k] += step;
+      down[k] -= step;
+      const numeric = (marginalLikelihood(up, y, n, d, h, false).value - marginalLikelihood(down, y, n, d, h, false).value) / (2 * step);
+      expect(inputGradient![k]).toBeCloseTo(numeric, 5);
+    }
+    expect(marginalLikelihood(x, y, n, d, h, true).inputGradient).toBeUndefined();
+  });
 });
 
 describe('GaussianProcess', () => {

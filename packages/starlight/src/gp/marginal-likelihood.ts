@@ -10,6 +10,11 @@ export interface MarginalLikelihood {
    * not asked for.
    */
   readonly gradient?: Float64Array;
+  /**
+   * `∂ value / ∂x` (`n × d`, row-major, in the units of `x`): what deep kernel learning
+   * backpropagates into the feature map. Present only when asked for.
+   */
+  readonly inputGradient?: Float64Array;
 }
 
 /** Packs hyperparameters into θ = [log ℓ…, log σf², log σn²]. */
@@ -36,7 +41,7 @@ export function unpackHyperparameters(theta: Float64Array): GpHyperparameters {
  * `K⁻¹` and n²·d/2 for the lengthscale terms when the gradient is asked for.
  */
 export function marginalLikelihood(
-  x: Float64Array, y: Float64Array, n: number, d: number, h: GpHyperparameters, withGradient = true,
+  x: Float64Array, y: Float64Array, n: number, d: number, h: GpHyperparameters, withGradient = true, withInputGradient = false,
 ): MarginalLikelihood {
   const scaled = scaleByLengthscales(x, n, d, h.logLengthscales);
   const signal = Math.exp(h.logSignalVariance);
@@ -52,6 +57,9 @@ export function marginalLikelihood(
 
   const kinv = choleskyInverse(factor, n);
   const gradient = new Float64Array(d + 2);
+  // ∂K_ab/∂x_ai = −K_ab (s_ai − s_bi)/ℓᵢ (s = x/ℓ); both K_ab and K_ba move with x_a, cancelling the ½.
+  const inputGradient = withInputGradient ? new Float64Array(n * d) : undefined;
+  const invLengthscale = Float64Array.from(h.logLengthscales, (l) => Math.exp(-l));
   let gSignal = 0;
   let gNoise = 0;
   for (let a = 0; a < n; a++) {
@@ -69,9 +77,16 @@ export function marginalLikelihood(
         const diff = scaled[oa + i] - scaled[ob + i];
         gradient[i] += m * diff * diff;
       }
+      if (inputGradient) {
+        for (let i = 0; i < d; i++) {
+          const g = m * (scaled[oa + i] - scaled[ob + i]) * invLengthscale[i];
+          inputGradient[oa + i] -= g;
+          inputGradient[ob + i] += g;
+        }
+      }
     }
   }
   gradient[d] = 0.5 * gSignal;
   gradient[d + 1] = 0.5 * gNoise;
-  return { value, gradient };
+  return inputGradient ? { value, gradient, inputGradient } : { value, gradient };
 }

@@ -1,0 +1,2 @@
+export * from './latent-gp.js';
+export * from './starlight.js';

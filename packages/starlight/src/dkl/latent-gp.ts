@@ -1,0 +1,91 @@
+/**
+ * The exact GP of deep kernel learning, conditioned on latent training inputs, with batched
+ * prediction on the tfjs backend.
+ *
+ * Inputs: standardised latents `z` (`n × d`). Targets: residuals r = ln(truth) − ln(prior),
+ * normalised to mean 0, std 1 with the training set's statistics. Kernel: ARD squared
+ * exponential (see `gp/ard-kernel.ts`), hyperparameters in those normalised units.
+ *
+ * Prediction of `m` points costs m·n·d (cross-kernel, one matMul) + m·n (mean) + m·n² (variance,
+ * `‖L⁻¹k*‖²` as one matMul with the precomputed `L⁻ᵀ`), all on the active tfjs backend.
+ * The standard deviation returned is of an observation (latent variance + noise variance): the
+ * noise term is the part of the truth the kernel does not explain, which a search must see.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GpHyperparameters } from '../gp/ard-kernel.js';
+import { kernelMatrix, scaleByLengthscales } from '../gp/ard-kernel.js';
+import { choleskySolve, choleskyWithJitter, lowerTriangularInverse } from '../gp/cholesky.js';
+
+/** JSON-serialisable part of a {@link LatentGp} (training inputs/targets are stored as tensors). */
+export interface LatentGpState {
+  readonly logLengthscales: readonly number[];
+  readonly logSignalVariance: number;
+  readonly logNoiseVariance: number;
+  /** Mean and std of the raw residuals (ln units), used to normalise them. */
+  readonly residualMean: number;
+  readonly residualStd: number;
+}
+
+/** Mean and std of normalised residuals → raw residual mean and std (ln units). */
+export interface ResidualPrediction {
+  /** Length m. */
+  readonly mean: tf.Tensor1D;
+  /** Length m, ≥ 0. */
+  readonly std: tf.Tensor1D;
+}
+
+export class LatentGp {
+  private readonly scaledTrain: tf.Tensor2D;
+  private readonly trainSquaredNorms: tf.Tensor2D;
+  private readonly alpha: tf.Tensor2D;
+  private readonly inverseFactorT: tf.Tensor2D;
+  private readonly inverseLengthscales: tf.Tensor1D;
+
+  /**
+   * @param z standardised latents `n × d` (row-major); @param ys normalised residuals (n).
+   */
+  constructor(readonly z: Float64Array, readonly ys: Float64Array, readonly n: number, readonly d: number, readonly state: LatentGpState) {
+    const h: GpHyperparameters = {
+      logLengthscales: Float64Array.from(state.logLengthscales), logSignalVariance: state.logSignalVariance, logNoiseVariance: state.logNoiseVariance,
+    };
+    const scaled = scaleByLengthscales(z, n, d, h.logLengthscales);
+    const k = kernelMatrix(scaled, n, d, Math.exp(h.logSignalVariance));
+    const noise = Math.exp(h.logNoiseVariance);
+    for (let i = 0; i < n; i++) k[i * n + i] += noise;
+    const { factor } = choleskyWithJitter(k, n);
+    const alpha = choleskySolve(factor, n, ys);
+    const li = lowerTriangularInverse(factor, n);
+    const norms = new Float32Array(n);
+    for (let b = 0; b < n; b++) for (let i = 0; i < d; i++) norms[b] += scaled[b * d + i] ** 2;
+    this.scaledTrain = tf.tensor2d(Float32Array.from(scaled), [n, d]);
+    this.trainSquaredNorms = tf.tensor2d(norms, [1, n]);
+    this.alpha = tf.tensor2d(Float32Array.from(alpha), [n, 1]);
+    // (L⁻¹)ᵀ so that V = K* · L⁻ᵀ has rows (L⁻¹k*)ᵀ.
+    this.inverseFactorT = tf.transpose(tf.tensor2d(Float32Array.from(li), [n, n]));
+    this.inverseLengthscales = tf.tensor1d(Float32Array.from(h.logLengthscales, (l) => Math.exp(-l)));
+  }
+
+  /**
+   * Raw residual mean and std (ln units) at standardised latents `zs` (`m × d`). Call inside `tf.tidy`.
+   */
+  predict(zs: tf.Tensor2D): ResidualPrediction {
+    const signal = Math.exp(this.state.logSignalVariance);
+    const noise = Math.exp(this.state.logNoiseVariance);
+    const scaled = tf.mul(zs, this.inverseLengthscales);
+    const testNorms = tf.sum(tf.square(scaled), 1, true);
+    const squared = tf.relu(tf.sub(tf.add(testNorms, this.trainSquaredNorms), tf.mul(2, tf.matMul(scaled, this.scaledTrain, false, true))));
+    const kStar = tf.mul(signal, tf.exp(tf.mul(-0.5, squared)));
+    const meanNorm = tf.reshape(tf.matMul(kStar, this.alpha), [-1]);
+    const v = tf.matMul(kStar, this.inverseFactorT);
+    const variance = tf.relu(tf.sub(signal + noise, tf.sum(tf.square(v), 1)));
+    const { residualMean, residualStd } = this.state;
+    return {
+      mean: tf.add(tf.mul(meanNorm, residualStd), residualMean) as tf.Tensor1D,
+      std: tf.mul(tf.sqrt(variance), residualStd) as tf.Tensor1D,
+    };
+  }
+
+  dispose(): void {
+    for (const t of [this.scaledTrain, this.trainSquaredNorms, this.alpha, this.inverseFactorT, this.inverseLengthscales]) t.dispose();
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * Starlight: deep kernel learning on top of {@link StarlightLow}. The pretrained encoder's latent
+ * mean μ(x) (decoder and heads dropped), standardised with fixed per-dimension statistics, is the
+ * input of one exact GP per target (ln cycles, ln energy). Each GP models the residual of the
+ * truth over the analytical prior, r = ln(truth) − ln(analytical), so with no evidence against it
+ * Starlight answers what the analytical model says, shifted by the mean residual it has seen.
+ *
+ * Transfer ({@link Starlight.transfer}), on few high-fidelity rows:
+ * 1. Hyperparameters of both GPs by marginal likelihood on the pretrained latents (Adam with
+ *    seeded restarts, on at most `hyperparameterRows` rows).
+ * 2. Joint fine-tuning for `fineTuneSteps` steps: on a seeded subset of at most `fineTuneRows`
+ *    rows, the summed log marginal likelihood of both GPs is ascended in the hyperparameters
+ *    (Adam) and in the encoder weights — its analytic gradient in the latents (see
+ *    `marginalLikelihood`'s input gradient) is backpropagated through the encoder by tfjs.
+ * 3. Both GPs are conditioned on all rows with the fine-tuned encoder.
+ *
+ * Predictions are per-row means and standard deviations of ln cycles and ln energy, and of
+ * ln EDP (sum of the two; σ assumes the two errors independent). Shapes: features
+ * `rows × cols` row-major; every output array has length `rows`.
+ */
+import { Random } from '@polaris/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { activeBackendName, ensureBackend } from '../backend/index.js';
+import { FEATURE_LENGTH, FEATURIZER_VERSION } from '../features/index.js';
+import { clampTheta, fitHyperparameters } from '../gp/fit-hyperparameters.js';
+import { marginalLikelihood, packHyperparameters, unpackHyperparameters } from '../gp/marginal-likelihood.js';
+import { DenseNetwork } from '../model/dense-network.js';
+import { type LayerTable, type LogTargets, analyticalPriorFromFeatures } from '../model/layer-table.js';
+import { loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
+import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata } from '../low/starlight-low.js';
+import { LatentGp, type LatentGpState } from './latent-gp.js';
+
+export interface StarlightTransferOptions {
+  readonly seed?: number;
+  /** Joint fine-tuning steps (default 40; 0 keeps the pretrained encoder frozen). */
+  readonly fineTuneSteps?: number;
+  /** Adam step of the encoder during fine-tuning (default 5e-4). */
+  readonly encoderLearningRate?: number;
+  /** Adam step of the log hyperparameters during fine-tuning (default 0.02). */
+  readonly hyperparameterLearningRate?: number;
+  /** Rows per fine-tuning step (default 400). */
+  readonly fineTuneRows?: number;
+  /** Rows the initial hyperparameter fit sees (default 400). */
+  readonly hyperparameterRows?: number;
+  /** Adam steps per start of the initial hyperparameter fit (default 100). */
+  readonly hyperparameterIterations?: number;
+  /** Random restarts of the initial hyperparameter fit (default 1). */
+  readonly hyperparameterRestarts?: number;
+}
+
+/** Mean and std (natural-log units) per row. */
+export interface LogPrediction {
+  readonly mean: Float64Array;
+  readonly std: Float64Array;
+}
+
+export interface StarlightPrediction {
+  readonly logCycles: LogPrediction;
+  readonly logEnergy: LogPrediction;
+  readonly logEdp: LogPrediction;
+}
+
+export interface StarlightMetadata {
+  readonly kind: 'polaris/starlight';
+  readonly format: 1;
+  readonly featurizerVersion: string;
+  /** The encoder's architecture and feature standardisation (from Starlight-Low). */
+  readonly low: Omit<StarlightLowMetadata, 'training'> & { readonly training: StarlightLowMetadata['training'] };
+  readonly latentMean: readonly number[];
+  readonly latentStd: readonly number[];
+  readonly rows: number;
+  readonly gp: { readonly cycles: LatentGpState; readonly energy: LatentGpState };
+  readonly training: {
+    readonly seed: number;
+    readonly fineTuneSteps: number;
+    /** Mean per-row log marginal likelihood (both GPs) before and after fine-tuning. */
+    readonly logMarginalLikelihoodPerRow: readonly [number, number];
+    readonly wallMs: number;
+    readonly backend: string | null;
+  };
+}
+
+export const STARLIGHT_FILE = 'starlight';
+const PREDICT_CHUNK = 8192;
+
+export class Starlight {
+  private constructor(
+    readonly metadata: StarlightMetadata,
+    private readonly encoder: DenseNetwork,
+    private readonly gps: { readonly cycles: LatentGp; readonly energy: LatentGp },
+  ) {}
+
+  /** Transfers `low` to the high-fidelity rows of `table` (see the module comment). */
+  static async transfer(low: StarlightLow, table: LayerTable, options: StarlightTransferOptions = {}): Promise<Starlight> {
+    if (table.rows < 3) throw new RangeError(`Starlight.transfer: needs at least 3 high-fidelity rows, got ${table.rows}`);
+    if (table.cols !== low.metadata.cols) throw new RangeError(`Starlight.transfer: rows have ${table.cols} features, Starlight-Low was pretrained on ${low.metadata.cols}`);
+    await ensureBackend();
+    const started = performance.now();
+    const seed = options.seed ?? 0;
+    const rng = new Random(seed).fork('starlight-transfer');
+    const { cols, hidden, latentDim: d } = low.metadata;
+    const encoder = DenseNetwork.fromWeights('encoder', [cols, ...hidden, 2 * d], low.encoder.namedWeights());
+    const n = table.rows;
+    const x = low.standardise(table.features, n);
+    const latent = (rows?: tf.Tensor1D): Float64Array => Float64Array.from(tf.tidy(() => {
+      const xs = rows ? tf.gather(x, rows) : x;
+      return tf.slice(encoder.apply(xs), [0, 0], [-1, d]).dataSync();
+    }));
+    // Fixed standardisation of the latent (part of the feature map from here on).
+    const z0 = latent();
+    const latentMean = new Float64Array(d);
+    const latentStd = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      let m = 0;
+      for (let r = 0; r < n; r++) m += z0[r * d + i] / n;
+      let v = 0;
+      for (let r = 0; r < n; r++) v += (z0[r * d + i] - m) ** 2 / n;
+      latentMean[i] = m;
+      latentStd[i] = Math.sqrt(v) > 1e-6 ? Math.sqrt(v) : 1;
+    }
+    const standardiseLatent = (z: Float64Array) => z.map((v, k) => (v - latentMean[k % d]) / latentStd[k % d]);
+    const residual = (t: keyof LogTargets) => Float64Array.from(table.targets[t], (v, r) => v - table.prior[t][r]);
+    const normalise = (r: Float64Array) => {
+      const mean = r.reduce((s, v) => s + v, 0) / r.length;
+      const variance = r.reduce((s, v) => s + (v - mean) ** 2, 0) / r.length;
+      const std = Math.sqrt(variance) > 1e-9 ? Math.sqrt(variance) : 1;
+      return { ys: Float64Array.from(r, (v) => Math.fround((v - mean) / std)), mean, std };
+    };
+    const targets = { cycles: normalise(residual('logCycles')), energy: normalise(residual('logEnergy')) };
+    const subsetOf = (size: number, label: string): number[] | null => {
+      if (n <= size) return null;
+      return rng.fork(label).shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, size).sort((a, b) => a - b);
+    };
+    const pick = (z: Float64Array, rows: number[] | null) => (rows ? Float64Array.from(rows.flatMap((r) => Array.from(z.subarray(r * d, (r + 1) * d)))) : z);
+    const pickY = (y: Float64Array, rows: number[] | null) => (rows ? Float64Array.from(rows, (r) => y[r]) : y);
+
+    // 1. Initial hyperparameters on the pretrained latents.
+    const zs0 = standardiseLatent(z0);
+    const hpRows = subsetOf(options.hyperparameterRows ?? 400, 'hyperparameter-rows');
+    const m0 = hpRows ? hpRows.length : n;
+    const theta = {
+      cycles: packHyperparameters(fitHyperparameters(pick(zs0, hpRows), pickY(targets.cycles.ys, hpRows), m0, d, {
+        seed, restarts: options.hyperparameterRestarts ?? 1, iterations: options.hyperparameterIterations ?? 100,
+      }).hyperparameters),
+      energy: packHyperparameters(fitHyperparameters(pick(zs0, hpRows), pickY(targets.energy.ys, hpRows), m0, d, {
+        seed: seed + 1, restarts: options.hyperparameterRestarts ?? 1, iterations: options.hyperparameterIterations ?? 100,
+      }).hyperparameters),
+    };
+
+    // 2. Joint fine-tuning of hyperparameters and encoder.
+    const steps = options.fineTuneSteps ?? 40;
+    const fineTuneRows = options.fineTuneRows ?? 400;
+    const thetaRate = options.hyperparameterLearningRate ?? 0.02;
+    const optimizer = tf.train.adam(options.encoderLearningRate ?? 5e-4);
+    const adam = { cycles: { m: new Float64Array(d + 2), v: new Float64Array(d + 2) }, energy: { m: new Float64Array(d + 2), v: new Float64Array(d + 2) } };
+    const stepRng = rng.fork('fine-tune-rows');
+    const perRow: number[] = [];
+    try {
+      for (let step = 1; step <= steps; step++) {
+        const rows = n <= fineTuneRows ? null : stepRng.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, fineTuneRows).sort((a, b) => a - b);
+        const rowTensor = rows ? tf.tensor1d(rows, 'int32') : undefined;
+        const m = rows ? rows.length : n;
+        const zs = standardiseLatent(latent(rowTensor));
+        const gradient = new Float64Array(m * d);
+        let value = 0;
+        for (const t of ['cycles', 'energy'] as const) {
+          const ml = marginalLikelihood(zs, pickY(targets[t].ys, rows), m, d, unpackHyperparameters(theta[t]), true, true);
+          value += ml.value;
+          for (let k = 0; k < gradient.length; k++) gradient[k] += ml.inputGradient![k];
+          adamAscent(theta[t], ml.gradient!, adam[t], step, thetaRate);
+          clampTheta(theta[t], d);
+        }
+        perRow.push(value / m);
+        // Descent on −LML/m: upstream gradient of the latent μ is −∂LML/∂zs / (m · std).
+        const upstream = Float32Array.from(gradient, (g, k) => -g / (m * latentStd[k % d]));
+        tf.tidy(() => {
+          const c = tf.tensor2d(upstream, [m, d]);
+          const xs = rowTensor ? tf.gather(x, rowTensor) : x;
+          optimizer.minimize(() => tf.sum(tf.mul(tf.slice(encoder.apply(xs), [0, 0], [-1, d]), c)) as tf.Scalar, false, encoder.variables);
+        });
+        rowTensor?.dispose();
+      }
+    } finally {
+      optimizer.dispose();
+    }
+
+    // 3. Condition on every row with the fine-tuned encoder.
+    const zsFinal = Float64Array.from(standardiseLatent(latent()), Math.fround);
+    x.dispose();
+    const state = (t: 'cycles' | 'energy'): LatentGpState => {
+      const h = unpackHyperparameters(theta[t]);
+      return {
+        logLengthscales: Array.from(h.logLengthscales), logSignalVariance: h.logSignalVariance, logNoiseVariance: h.logNoiseVariance,
+        residualMean: targets[t].mean, residualStd: targets[t].std,
+      };
+    };
+    const gpState = { cycles: state('cycles'), energy: state('energy') };
+    const finalPerRow = ['cycles', 'energy'].reduce((s, t) => {
+      const k = t as 'cycles' | 'energy';
+      return s + marginalLikelihood(zsFinal, targets[k].ys, n, d, unpackHyperparameters(theta[k]), false).value / n;
+    }, 0);
+    const metadata: StarlightMetadata = {
+      kind: 'polaris/starlight', format: 1, featurizerVersion: FEATURIZER_VERSION, low: low.metadata,
+      latentMean: Array.from(latentMean), latentStd: Array.from(latentStd), rows: n, gp: gpState,
+      training: {
+        seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? finalPerRow, finalPerRow],
+        wallMs: performance.now() - started, backend: activeBackendName() ?? null,
+      },
+    };
+    return new Starlight(metadata, encoder, {
+      cycles: new LatentGp(zsFinal, targets.cycles.ys, n, d, gpState.cycles),
+      energy: new LatentGp(zsFinal, targets.energy.ys, n, d, gpState.energy),
+    });
+  }
+
+  /**
+   * Mean and std of ln cycles, ln energy (pJ) and ln EDP per feature row (`rows × cols`).
+   * @param prior the analytical answers per row (natural logs); read from the feature rows when
+   *   they are {@link FEATURE_LENGTH} wide and it is omitted.
+   */
+  predict(features: Float32Array, rows: number, prior?: LogTargets): StarlightPrediction {
+    const { cols, featureMean, featureStd, latentDim: d } = this.metadata.low;
+    if (features.length !== rows * cols) throw new RangeError(`Starlight.predict: ${features.length} feature values is not ${rows} rows × ${cols} columns`);
+    const base = prior ?? (cols === FEATURE_LENGTH ? analyticalPriorFromFeatures(features, rows) : undefined);
+    if (!base) throw new RangeError('Starlight.predict: pass the prior (analytical ln cycles / ln energy) for non-standard feature rows');
+    const out = {
+      logCycles: { mean: new Float64Array(rows), std: new Float64Array(rows) },
+      logEnergy: { mean: new Float64Array(rows), std: new Float64Array(rows) },
+      logEdp: { mean: new Float64Array(rows), std: new Float64Array(rows) },
+    };
+    for (let start = 0; start < rows; start += PREDICT_CHUNK) {
+      const count = Math.min(PREDICT_CHUNK, rows - start);
+      const [cm, cs, em, es] = tf.tidy(() => {
+        const x = tf.div(tf.sub(tf.tensor2d(features.subarray(start * cols, (start + count) * cols), [count, cols]), tf.tensor1d(featureMean as number[])), tf.tensor1d(featureStd as number[]));
+        const mu = tf.slice(this.encoder.apply(x as tf.Tensor2D), [0, 0], [-1, d]);
+        const zs = tf.div(tf.sub(mu, tf.tensor1d(this.metadata.latentMean as number[])), tf.tensor1d(this.metadata.latentStd as number[])) as tf.Tensor2D;
+        const c = this.gps.cycles.predict(zs);
+        const e = this.gps.energy.predict(zs);
+        return [c.mean, c.std, e.mean, e.std].map((t) => t.dataSync() as Float32Array);
+      });
+      for (let k = 0; k < count; k++) {
+        const r = start + k;
+        out.logCycles.mean[r] = base.logCycles[r] + cm[k];
+        out.logCycles.std[r] = cs[k];
+        out.logEnergy.mean[r] = base.logEnergy[r] + em[k];
+        out.logEnergy.std[r] = es[k];
+        out.logEdp.mean[r] = out.logCycles.mean[r] + out.logEnergy.mean[r];
+        out.logEdp.std[r] = Math.hypot(cs[k], es[k]);
+      }
+    }
+    return out;
+  }
+
+  /** Writes `starlight.json` (metadata, GP state) and `starlight.bin` (encoder, training latents and targets). */
+  async save(dir: string): Promise<void> {
+    const { n, d } = this.gps.cycles;
+    await saveTensorFile(dir, STARLIGHT_FILE, this.metadata, {
+      ...this.encoder.namedWeights(),
+      'train/z': { shape: [n, d], values: Float32Array.from(this.gps.cycles.z) },
+      'train/cycles': { shape: [n], values: Float32Array.from(this.gps.cycles.ys) },
+      'train/energy': { shape: [n], values: Float32Array.from(this.gps.energy.ys) },
+    });
+  }
+
+  /** @throws Error when the directory holds another kind of model or another featurizer version. */
+  static async load(dir: string): Promise<Starlight> {
+    await ensureBackend();
+    const { metadata, weights } = await loadTensorFile<StarlightMetadata>(dir, STARLIGHT_FILE);
+    checkModelMetadata(dir, metadata, 'polaris/starlight');
+    const { cols, hidden, latentDim: d } = metadata.low;
+    const n = metadata.rows;
+    const tensor = (name: string, length: number) => {
+      const w = weights[name];
+      if (!w || w.values.length !== length) throw new Error(`${dir}: ${STARLIGHT_FILE}.bin has no ${name} of ${length} values`);
+      return Float64Array.from(w.values);
+    };
+    const z = tensor('train/z', n * d);
+    return new Starlight(metadata, DenseNetwork.fromWeights('encoder', [cols, ...hidden, 2 * d], weights), {
+      cycles: new LatentGp(z, tensor('train/cycles', n), n, d, metadata.gp.cycles),
+      energy: new LatentGp(z, tensor('train/energy', n), n, d, metadata.gp.energy),
+    });
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    this.gps.cycles.dispose();
+    this.gps.energy.dispose();
+  }
+}
+
+/** One Adam ascent step on `theta` in place (bias-corrected; β = 0.9, 0.999). */
+function adamAscent(theta: Float64Array, g: Float64Array, s: { m: Float64Array; v: Float64Array }, t: number, rate: number): void {
+  for (let i = 0; i < theta.length; i++) {
+    s.m[i] = 0.9 * s.m[i] + 0.1 * g[i];
+    s.v[i] = 0.999 * s.v[i] + 0.001 * g[i] * g[i];
+    theta[i] += (rate * s.m[i] / (1 - 0.9 ** t)) / (Math.sqrt(s.v[i] / (1 - 0.999 ** t)) + 1e-8);
+  }
+}

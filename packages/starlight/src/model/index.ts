@@ -1,0 +1,3 @@
+export * from './layer-table.js';
+export * from './dense-network.js';
+export * from './tensor-file.js';
