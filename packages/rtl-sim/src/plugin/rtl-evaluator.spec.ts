@@ -86,6 +86,19 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
     });
   }, 60_000);
 
+  it('checks every layer\'s program size before simulating any: a huge later layer fails the point with no simulator started', async () => {
+    const [tiny] = rtlTinyPoints();
+    const tinyWorkload = rtlTinyWorkload();
+    const huge = makeLayer({ R: 1, S: 1, P: 56, Q: 56, C: 256, K: 256, N: 1 });
+    const workload: Workload = { name: 'tiny-then-huge', layers: [tinyWorkload.layers[0], { name: 'huge', layer: huge, count: 1 }] };
+    const point: DesignPoint = { hardware: tiny.hardware, mappings: [tiny.mappings[0], parseMapping('L3[WIO] K256 C256 P56 Q56 - L2[WI] - L1[O] - L0[W]')] };
+    let spawned = 0;
+    const pool = new SimulationPool({ concurrency: 2, onSpawn: () => spawned++ });
+    const [result] = await collect(evaluator({}, pool), [point], workload);
+    expect(result).toMatchObject({ ok: false, recoverable: false, error: expect.stringMatching(/layer 2 "huge": cannot generate its program: .*maxInstructions = 4,000,000/) });
+    expect(spawned).toBe(0);
+  }, 60_000);
+
   it('turns a run past the wall-clock timeout into {ok: false, recoverable: true}', async () => {
     const slow = rtlSlowPoint();
     const [result] = await collect(evaluator({ timeoutSeconds: 0.05 }), [slow]);

@@ -12,6 +12,7 @@ import { type SimulationPool, sharedSimulationPool } from '../runner/simulation-
 import { SimulatorBuilds } from '../runner/simulator-builds.js';
 import { RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, fingerprintDigest, toolchainFingerprint } from '../runner/toolchain.js';
 import { SUPPORTED_DIMS } from '../program/isa.js';
+import { ProgramTooLargeError, checkProgramSize, estimateProgramSize } from '../program/program-size.js';
 import type { SimulatorBuild } from '../runner/verilator-build.js';
 import { type LayerRun, prepareLayerRun, writeLayerRunFiles } from './layer-program.js';
 import { priceCounters } from './rtl-energy.js';
@@ -98,6 +99,8 @@ export class RtlEvaluator implements Evaluator {
       if (problems.length > 0) {
         return of(fail(`invalid design point (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.join('; ')}`, false));
       }
+      const tooLarge = this.firstTooLargeLayer(point, workload);
+      if (tooLarge) return of(fail(`rtl simulation failed: ${tooLarge}`, false));
       return this.builds.acquire(point.hardware.peDim).pipe(
         mergeMap((build) => {
           if (build.toolchain.sourcesHash !== this.toolchain.sourcesHash || build.toolchain.verilator !== this.toolchain.verilator) {
@@ -118,6 +121,25 @@ export class RtlEvaluator implements Evaluator {
         catchError((error: unknown) => of(fail(`rtl evaluation failed: ${(error as Error).message}`, false))),
       );
     });
+  }
+
+  /**
+   * The first layer whose program is estimated past `maxInstructions` (or `maxCycles`), as the
+   * failure message, checked for every layer before anything is built or simulated: such a
+   * point fails whatever its other layers do, so none of them is run.
+   */
+  private firstTooLargeLayer(point: DesignPoint, workload: Workload): string | undefined {
+    for (const [index, { layer, name }] of workload.layers.entries()) {
+      const estimate = estimateProgramSize(layer, point.mappings[index], point.hardware);
+      if (estimate === undefined) continue; // the generator reports the capacity problem when the layer runs
+      try {
+        checkProgramSize(layer, point.mappings[index], point.hardware, estimate, this.options);
+      } catch (error) {
+        if (error instanceof ProgramTooLargeError) return `layer ${index + 1} "${name}": cannot generate its program: ${error.message}`;
+        throw error;
+      }
+    }
+    return undefined;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { type HardwareConfig, type Layer, MappingSpace, Random, describeLayer, makeLayer, mappingViolations, parseMapping, rowCapacityViolations } from '@polaris/core';
 import { describe, expect, it } from 'vitest';
 import { generateProgram } from './generate-program.js';
-import { ProgramTooLargeError } from './program-size.js';
+import { ProgramTooLargeError, estimateProgramSize } from './program-size.js';
 
 const LAYERS: Layer[] = [
   makeLayer({ R: 3, S: 3, P: 3, Q: 4, C: 6, K: 4, N: 1, Wstride: 2, Hstride: 2 }),
@@ -57,5 +57,14 @@ describe('program size estimate', () => {
   it('refuses a program whose cycle lower bound exceeds maxCycles', () => {
     expect(() => generateProgram(HUGE_LAYER, HUGE_MAPPING, { peDim: 16, spKB: 64, accKB: 16 }, { maxCycles: 1_000_000 }))
       .toThrow(/at least 411,041,793 cycles .* over the cycle cap maxCycles = 1,000,000/);
+  });
+});
+
+describe('estimateProgramSize', () => {
+  it('estimates without generating, and is undefined when the tiles do not fit the rows', () => {
+    const estimate = estimateProgramSize(HUGE_LAYER, HUGE_MAPPING, { peDim: 16, spKB: 64, accKB: 16 });
+    expect(estimate).toMatchObject({ computes: 205_520_896, vectors: 205_520_896, instructions: 411_041_793 });
+    const layer = makeLayer({ R: 1, S: 1, P: 8, Q: 1, C: 64, K: 64, N: 1 });
+    expect(estimateProgramSize(layer, parseMapping('L3[WIO] - L2[WI] K4X P8 C16 K16 - L1[O] C4X - L0[W]'), { peDim: 4, spKB: 1, accKB: 1 })).toBeUndefined();
   });
 });

@@ -1,8 +1,9 @@
 import type { HardwareConfig, Layer, Mapping } from '@polaris/core';
 import { boxRunCount } from './box.js';
 import { computeRunCount } from './compute-stream.js';
-import { type LoopNest, OUTPUT_DIMS } from './loop-nest.js';
-import type { TilePlan } from './tile-plan.js';
+import { dramLayout } from './dram-layout.js';
+import { type LoopNest, OUTPUT_DIMS, buildLoopNest } from './loop-nest.js';
+import { ProgramCapacityError, type TilePlan, planTiles } from './tile-plan.js';
 
 /**
  * The size of a layer's program, known before a single instruction is generated: read off the
@@ -49,6 +50,21 @@ export function programSizeOf(nest: LoopNest, plan: TilePlan): ProgramSizeEstima
   for (let i = streamStart; i < loops.length; i++) vectors *= loops[i].factor;
   const instructions = 1 + computes + accTiles * boxRunCount(accBox);
   return { instructions, computes, vectors, minCycles: Math.max(instructions, vectors) };
+}
+
+/**
+ * The size estimate of a layer's program with a (valid) mapping, or undefined when its tiles do
+ * not fit the buffers row by row (the generator would throw ProgramCapacityError). Closed form:
+ * microseconds whatever the program's length.
+ */
+export function estimateProgramSize(layer: Layer, mapping: Mapping, hardware: HardwareConfig): ProgramSizeEstimate | undefined {
+  const nest = buildLoopNest(mapping);
+  try {
+    return programSizeOf(nest, planTiles(layer, hardware, nest, dramLayout(layer)));
+  } catch (error) {
+    if (error instanceof ProgramCapacityError) return undefined;
+    throw error;
+  }
 }
 
 /** Limits {@link checkProgramSize} enforces; absent = unlimited. */
