@@ -1,0 +1,399 @@
+/**
+ * The per-layer RTL dataset of the Starlight sample-efficiency benchmark: many
+ * (hardware, layer, mapping) triples drawn from the unique layers of the built-in workloads
+ * ResNet-50, BERT, U-Net and RetinaNet, each scored by the analytical model (the features) and
+ * simulated cycle-accurately by the rtl evaluator (the target: cycles and energy), all cached in
+ * a SQLite store so a rerun costs nothing and a killed build resumes where it stopped.
+ *
+ * Methodology (state it wherever the dataset's numbers are used):
+ * - **Layers**: the unique layers (by `layerKey`) of the four workloads, deduplicated across
+ *   workloads too — 71 layers; a layer shared by two workloads is credited to the first in
+ *   {@link RTL_DATASET_WORKLOADS} order.
+ * - **Hardware**: core's {@link HardwareSpace} narrowed to peDim 4..32 (the space's power-of-two
+ *   bins give 4, 8, 16, 32; the RTL builds 2..64 but DIM 2 wastes the template and DIM 64
+ *   simulates 10× slower than DIM 32), spKB and accKB over the template's whole 1..2048 KiB
+ *   range, log-uniform, whole KiB.
+ * - **Mappings**: sample k of a layer takes the analytical mapper's mapping (even k; small
+ *   budget, `bufferLayout: 'rows'`) or a uniformly random valid mapping (odd k; core's
+ *   MappingSpace filtered by `mappingViolations` and `rowCapacityViolations`) — drawn by
+ *   starlight's `sampleDesignPoints` on a one-layer workload.
+ * - **Cycle cap**: a draw whose analytical cycles exceed `maxAnalyticalCycles` (default
+ *   2,000,000) is rejected and redrawn (new hardware and mapping), at most `drawAttempts` times.
+ *   This biases the dataset towards mappings that use the array reasonably well on the larger
+ *   layers: a random mapping of a 100 M-MAC layer rarely passes on a small array.
+ * - **Spatial cropping**: a layer whose MACs / peDimMax² (its fewest possible cycles, on the
+ *   largest array of the range) exceeds `maxAnalyticalCycles / cropHeadroom` (default headroom
+ *   4, so real mappings, which do not reach full utilisation, still pass the cap) has its output
+ *   plane cropped: the larger of P and Q is halved (rounded up) until it fits. R, S, C, K, N,
+ *   strides and dilations are kept, so the reuse structure and tiling problem of the layer stay;
+ *   only the number of output pixels shrinks. With the defaults this crops 21 U-Net 3×3 / 2×2
+ *   convolutions (4–14 GMACs each) and RetinaNet's P3 classification head. The dataset's layer
+ *   is the cropped one (both fidelities see the same shape).
+ * - **Determinism**: sample k of a layer depends only on (seed, layer key, k) through core's
+ *   `Random.fork`, so the same seed gives the same dataset and a larger `perLayer` extends it.
+ * - Failed simulations (timeouts, program limits) are skipped and counted, never fatal.
+ *
+ * Run: `npx tsx packages/starlight/bench/rtl-layer-dataset.ts --per-layer 20 --seed 1`
+ * (options: `--store <path>`, `--max-cycles <n>`, `--workloads a,b`, `--limit-layers <n>`).
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type DesignPoint, type Evaluation, type EvaluationKey, type Layer, type QueryableStore, type Workload,
+  HardwareSpace, Random, builtinWorkload, describeLayer, hashDesignPoint, layerKey, layerMacs, makeLayer, openStore, workloadHash,
+} from '@polaris/core';
+import { AnalyticalEvaluator, AnalyticalMapper, type MapperOptions, analyzeNetwork } from '@polaris/analytical';
+import { DEFAULT_RTL_OPTIONS, RtlEvaluator, type RtlOptions } from '@polaris/rtl-sim';
+import { from, lastValueFrom, mergeMap, tap } from 'rxjs';
+import type { DatasetSample } from '../src/datasets/dataset-sample.js';
+import { DesignPointSamplingError, sampleDesignPoints } from '../src/datasets/sample-design-points.js';
+
+/** The workloads whose layers make the dataset, in crediting order. */
+export const RTL_DATASET_WORKLOADS: readonly string[] = ['resnet50', 'bert', 'unet', 'retinanet'];
+
+/** Default store path (polaris-runs/ is gitignored). */
+export const DEFAULT_RTL_DATASET_STORE = 'polaris-runs/bench/rtl-layers.sqlite';
+
+/** The mapper budget of the "good" half: a few ms per layer instead of the default search's ~100 ms. */
+export const DATASET_MAPPER_BUDGET: MapperOptions = { samples: 120, improvementSteps: 300, starts: 2, bufferLayout: 'rows' };
+
+/** Options of {@link loadRtlLayerDataset} (and of the pure steps it is made of). */
+export interface RtlLayerDatasetOptions {
+  /** Samples per unique layer (default 20). */
+  readonly perLayer?: number;
+  /** Root seed (default 1). */
+  readonly seed?: number;
+  /** Workloads (default {@link RTL_DATASET_WORKLOADS}). */
+  readonly workloads?: readonly string[];
+  /** Only the first n unique layers (smoke tests). */
+  readonly limitLayers?: number;
+  /** SQLite store (default {@link DEFAULT_RTL_DATASET_STORE}, relative to the cwd). */
+  readonly storePath?: string;
+  /** A draw whose analytical cycles exceed this is redrawn (default 1,000,000). */
+  readonly maxAnalyticalCycles?: number;
+  /** Layers are cropped until their minimum cycles on the largest array ≤ maxAnalyticalCycles / cropHeadroom (default 8). */
+  readonly cropHeadroom?: number;
+  /** peDim range (default [4, 32]). */
+  readonly peDimRange?: readonly [number, number];
+  /** spKB and accKB range, KiB (default the template's [1, 2048]). */
+  readonly bufferRangeKB?: readonly [number, number];
+  /** Draws per sample before giving up on it (default 100). */
+  readonly drawAttempts?: number;
+  /** Budget of the analytical mapper (default {@link DATASET_MAPPER_BUDGET}; `bufferLayout` is forced to 'rows'). */
+  readonly mapper?: MapperOptions;
+  /** Options of the rtl evaluator (default its defaults). */
+  readonly rtl?: Partial<RtlOptions>;
+  /** Progress lines (default stderr). */
+  readonly log?: (line: string) => void;
+}
+
+/** One unique layer of the dataset. */
+export interface DatasetLayer {
+  /** Key of the original (uncropped) layer. */
+  readonly key: string;
+  /** Workloads holding it, crediting order first. */
+  readonly workloads: readonly string[];
+  /** Its name in the first workload. */
+  readonly name: string;
+  readonly original: Layer;
+  /** The layer the dataset uses: the original, or its spatial crop. */
+  readonly layer: Layer;
+  readonly cropped: boolean;
+}
+
+/** One drawn design point of a layer, with its analytical evaluation. */
+export interface DrawnPoint {
+  readonly layerIndex: number;
+  readonly sample: number;
+  readonly kind: 'mapper' | 'random';
+  readonly workload: Workload;
+  readonly point: DesignPoint;
+  readonly analytical: Evaluation;
+  /** Draws it took (1 = the first passed the cap). */
+  readonly draws: number;
+}
+
+/** Samples per layer for which no draw passed the cap. */
+export interface DrawFailure {
+  readonly layerIndex: number;
+  readonly sample: number;
+  readonly reason: string;
+}
+
+const defaults = (o: RtlLayerDatasetOptions) => ({
+  perLayer: o.perLayer ?? 20,
+  seed: o.seed ?? 1,
+  workloads: o.workloads ?? RTL_DATASET_WORKLOADS,
+  maxAnalyticalCycles: o.maxAnalyticalCycles ?? 1_000_000,
+  cropHeadroom: o.cropHeadroom ?? 8,
+  peDimRange: o.peDimRange ?? ([4, 32] as const),
+  bufferRangeKB: o.bufferRangeKB ?? ([1, 2048] as const),
+  drawAttempts: o.drawAttempts ?? 100,
+  mapper: { ...(o.mapper ?? DATASET_MAPPER_BUDGET), bufferLayout: 'rows' as const },
+});
+
+/**
+ * The layer cropped spatially until {@link minimumCycles} on a `peDim` array ≤ `maxCycles`: the
+ * larger of P and Q (P on a tie) is halved, rounded up, step by step; every other field is kept.
+ * A layer already small enough, or one at P = Q = 1, is returned as is.
+ */
+export function cropLayer(layer: Layer, peDim: number, maxCycles: number): Layer {
+  let out = layer;
+  while (minimumCycles(out, peDim) > maxCycles && (out.P > 1 || out.Q > 1)) {
+    out = out.P >= out.Q ? makeLayer({ ...out, P: Math.ceil(out.P / 2) }) : makeLayer({ ...out, Q: Math.ceil(out.Q / 2) });
+  }
+  return out;
+}
+
+/**
+ * The peDim range worth drawing for a layer: from the smallest power of two whose array could
+ * run the layer within the cap at full utilisation (MACs / peDim² ≤ cap) up to the range's top.
+ * Drawing from it is the same as drawing from the whole range and rejecting the arrays no mapping
+ * can get under the cap, only without the wasted draws.
+ */
+export function feasiblePeDims(layer: Layer, range: readonly [number, number], maxCycles: number): [number, number] {
+  let min = range[0];
+  while (min < range[1] && minimumCycles(layer, min) > maxCycles) min *= 2;
+  return [min, range[1]];
+}
+
+/**
+ * The fewest cycles any mapping of `layer` can take on a peDim × peDim array: one MAC per PE in
+ * use per cycle, with at most min(C, peDim) rows (spatial C) and min(K, peDim) columns (spatial K).
+ */
+export function minimumCycles(layer: Layer, peDim: number): number {
+  return layerMacs(layer) / (Math.min(layer.C, peDim) * Math.min(layer.K, peDim));
+}
+
+/** The unique layers of `options.workloads`, cropped by the rule of the module doc. */
+export function datasetLayers(options: RtlLayerDatasetOptions = {}): DatasetLayer[] {
+  const o = defaults(options);
+  const byKey = new Map<string, { name: string; layer: Layer; workloads: string[] }>();
+  for (const name of o.workloads) {
+    for (const entry of builtinWorkload(name).layers) {
+      const key = layerKey(entry.layer);
+      const seen = byKey.get(key);
+      if (seen) {
+        if (!seen.workloads.includes(name)) seen.workloads.push(name);
+      } else {
+        byKey.set(key, { name: entry.name, layer: entry.layer, workloads: [name] });
+      }
+    }
+  }
+  const layers = [...byKey].map(([key, { name, layer, workloads }]): DatasetLayer => {
+    const cropped = cropLayer(layer, o.peDimRange[1], o.maxAnalyticalCycles / o.cropHeadroom);
+    return { key, workloads, name, original: layer, layer: cropped, cropped: cropped !== layer };
+  });
+  return options.limitLayers === undefined ? layers : layers.slice(0, options.limitLayers);
+}
+
+/** A one-layer workload of a dataset layer (count 1: the targets are per execution). */
+export function layerWorkload(layer: DatasetLayer): Workload {
+  return { name: `${layer.workloads[0]}:${layer.name}${layer.cropped ? ':cropped' : ''}`, layers: [{ name: layer.name, layer: layer.layer, count: 1 }] };
+}
+
+/**
+ * Draws the design points of `layers` (pure apart from CPU time): per layer and sample k, a
+ * stream `seed → rtl-layer-dataset → <layer key> → sample-k`; each attempt draws one point with
+ * `sampleDesignPoints` (mapper for even k, random for odd k) on the narrowed hardware space and
+ * keeps it when its analytical cycles are within the cap.
+ */
+export function drawLayerPoints(layers: readonly DatasetLayer[], options: RtlLayerDatasetOptions = {}): { points: DrawnPoint[]; failures: DrawFailure[] } {
+  const o = defaults(options);
+  const mapper = new AnalyticalMapper(o.mapper);
+  const root = new Random(o.seed).fork('rtl-layer-dataset');
+  const points: DrawnPoint[] = [];
+  const failures: DrawFailure[] = [];
+  layers.forEach((layer, layerIndex) => {
+    const workload = layerWorkload(layer);
+    const hardwareSpace = new HardwareSpace({ peDim: feasiblePeDims(layer.layer, o.peDimRange, o.maxAnalyticalCycles), spKB: o.bufferRangeKB, accKB: o.bufferRangeKB });
+    const layerRng = root.fork(layer.key);
+    for (let sample = 0; sample < o.perLayer; sample++) {
+      const rng = layerRng.fork(`sample-${sample}`);
+      const kind = sample % 2 === 0 ? 'mapper' : 'random';
+      let drawn: DrawnPoint | undefined;
+      let reason = '';
+      for (let draw = 1; draw <= o.drawAttempts && !drawn; draw++) {
+        let point: DesignPoint;
+        try {
+          [point] = sampleDesignPoints(workload, 1, rng.uint32(), {
+            hardwareSpace, bufferLayout: 'rows', ...(kind === 'mapper' ? { mapper } : {}), hardwareAttempts: 10, mappingAttempts: 100,
+          });
+        } catch (error) {
+          if (!(error instanceof DesignPointSamplingError)) throw error;
+          reason = error.message;
+          continue;
+        }
+        const analytical = analyzeNetwork(workload, point.hardware, point.mappings);
+        if (analytical.layers[0].cycles > o.maxAnalyticalCycles) {
+          reason = `analytical cycles ${analytical.layers[0].cycles} > cap ${o.maxAnalyticalCycles}`;
+          continue;
+        }
+        drawn = { layerIndex, sample, kind, workload, point, analytical, draws: draw };
+      }
+      if (drawn) points.push(drawn);
+      else failures.push({ layerIndex, sample, reason: `no ${kind} draw passed in ${o.drawAttempts} attempts (last: ${reason})` });
+    }
+  });
+  return { points, failures };
+}
+
+/** What a build did, for the summary. */
+export interface RtlLayerDatasetReport {
+  readonly layers: readonly DatasetLayer[];
+  readonly samples: DatasetSample[];
+  /** The drawn point of each sample, index-aligned with `samples`. */
+  readonly drawn: DrawnPoint[];
+  readonly drawFailures: readonly DrawFailure[];
+  /** Simulations that failed (skipped), with their errors. */
+  readonly simulationFailures: readonly { readonly point: DrawnPoint; readonly error: string }[];
+  /** RTL results found in the store / simulated now. */
+  readonly cached: number;
+  readonly simulated: number;
+  readonly wallMs: number;
+}
+
+const key = (fidelity: 'analytical' | 'rtl', evaluator: string, evaluatorVersion: string, drawn: DrawnPoint): EvaluationKey => ({
+  fidelity, evaluator, evaluatorVersion, pointHash: hashDesignPoint(drawn.point), workloadHash: workloadHash(drawn.workload),
+});
+
+/**
+ * Builds (or extends, or just reads back) the dataset: draws the points, reuses every rtl
+ * result the store holds, simulates the rest through the rtl evaluator's pool (both cores),
+ * storing each result as it arrives, and returns one {@link DatasetSample} per simulated point
+ * (source `rtl`), in draw order.
+ */
+export async function buildRtlLayerDataset(options: RtlLayerDatasetOptions = {}): Promise<RtlLayerDatasetReport> {
+  const began = performance.now();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const layers = datasetLayers(options);
+  const { points, failures: drawFailures } = drawLayerPoints(layers, options);
+  log(`rtl-layer-dataset: ${layers.length} layers (${layers.filter((l) => l.cropped).length} cropped), ${points.length} points drawn `
+    + `(${drawFailures.length} samples without a draw under the cap) in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  const store: QueryableStore = openStore(resolve(options.storePath ?? DEFAULT_RTL_DATASET_STORE));
+  try {
+    const analyticalVersion = new AnalyticalEvaluator().version;
+    const rtl = new RtlEvaluator({ ...DEFAULT_RTL_OPTIONS, ...options.rtl });
+    const results = new Map<DrawnPoint, Evaluation>();
+    const pending: DrawnPoint[] = [];
+    for (const drawn of points) {
+      const aKey = key('analytical', 'analytical', analyticalVersion, drawn);
+      if (!store.getEvaluation(aKey)) store.putEvaluation(aKey, drawn.point, drawn.analytical);
+      const stored = store.getEvaluation(key('rtl', rtl.id, rtl.version, drawn));
+      if (stored) results.set(drawn, stored);
+      else pending.push(drawn);
+    }
+    const cached = results.size;
+    log(`rtl-layer-dataset: ${cached} rtl results in the store, ${pending.length} to simulate (pool of ${rtl.capabilities.maxConcurrency})`);
+    // Interleave layers so the ETA is not skewed by one layer's size.
+    pending.sort((a, b) => a.sample - b.sample || a.layerIndex - b.layerIndex);
+    const simulationFailures: { point: DrawnPoint; error: string }[] = [];
+    let done = 0;
+    const simBegan = performance.now();
+    let lastLog = 0;
+    await lastValueFrom(from(pending).pipe(
+      mergeMap((drawn) => rtl.evaluate([drawn.point], drawn.workload).pipe(tap((result) => {
+        done++;
+        if (result.ok) {
+          store.putEvaluation(key('rtl', rtl.id, rtl.version, drawn), drawn.point, result.evaluation);
+          results.set(drawn, result.evaluation);
+        } else {
+          simulationFailures.push({ point: drawn, error: result.error });
+        }
+        const now = performance.now();
+        if (now - lastLog > 5000 || done === pending.length) {
+          lastLog = now;
+          const rate = done / ((now - simBegan) / 1000);
+          const eta = (pending.length - done) / rate;
+          log(`rtl-layer-dataset: ${done}/${pending.length} simulated (${simulationFailures.length} failed), ${rate.toFixed(2)} samples/s, ETA ${formatSeconds(eta)}`);
+        }
+      })), rtl.capabilities.maxConcurrency),
+    ), { defaultValue: undefined });
+    const samples: DatasetSample[] = [];
+    const drawn: DrawnPoint[] = [];
+    for (const p of points) {
+      const target = results.get(p);
+      if (!target) continue;
+      samples.push({
+        hardware: p.point.hardware, layer: p.workload.layers[0].layer, mapping: p.point.mappings[0], analytical: p.analytical.layers[0],
+        target: { cycles: target.layers[0].cycles, energy: target.layers[0].energy }, source: 'rtl',
+      });
+      drawn.push(p);
+    }
+    return { layers, samples, drawn, drawFailures, simulationFailures, cached, simulated: pending.length - simulationFailures.length, wallMs: performance.now() - began };
+  } finally {
+    store.close();
+  }
+}
+
+/** The dataset's samples (see {@link buildRtlLayerDataset}; cached runs return in seconds). */
+export async function loadRtlLayerDataset(options: RtlLayerDatasetOptions = {}): Promise<DatasetSample[]> {
+  return (await buildRtlLayerDataset(options)).samples;
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  return s >= 120 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(0)} s`;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** The summary the CLI prints: samples per workload and peDim, failures, wall time, RTL/analytical ratios. */
+export function summarize(report: RtlLayerDatasetReport): string {
+  const lines: string[] = [];
+  const count = <K>(keys: K[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<K, number>());
+  const byWorkload = count(report.drawn.map((d) => report.layers[d.layerIndex].workloads[0]));
+  const byPe = count(report.drawn.map((d) => d.point.hardware.peDim));
+  const byKind = count(report.drawn.map((d) => d.kind));
+  const cycleRatio = report.samples.map((s) => s.target.cycles / s.analytical.cycles);
+  const energyRatio = report.samples.map((s) => s.target.energy / s.analytical.energy);
+  const range = (xs: number[]) => `median ${median(xs).toFixed(2)}×, min ${Math.min(...xs).toFixed(2)}×, max ${Math.max(...xs).toFixed(2)}×`;
+  lines.push(`samples: ${report.samples.length} over ${report.layers.length} layers (${report.layers.filter((l) => l.cropped).length} cropped)`);
+  lines.push(`per workload (credited to the first holding the layer): ${[...byWorkload].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`per peDim: ${[...byPe].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+  lines.push(`per mapping kind: ${[...byKind].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`draw failures (no draw under the cap): ${report.drawFailures.length}; simulation failures: ${report.simulationFailures.length}`);
+  for (const f of report.simulationFailures.slice(0, 5)) lines.push(`  e.g. ${describeLayer(f.point.workload.layers[0].layer)} on ${JSON.stringify(f.point.point.hardware)}: ${f.error.slice(0, 300)}`);
+  lines.push(`rtl results reused from the store: ${report.cached}; simulated now: ${report.simulated}; wall ${formatSeconds(report.wallMs / 1000)}`);
+  if (report.samples.length > 0) {
+    lines.push(`RTL/analytical cycles: ${range(cycleRatio)}`);
+    lines.push(`RTL/analytical energy: ${range(energyRatio)}`);
+    lines.push(`RTL cycles per sample: median ${median(report.samples.map((s) => s.target.cycles)).toFixed(0)}, total ${report.samples.reduce((a, s) => a + s.target.cycles, 0).toExponential(3)}`);
+  }
+  return lines.join('\n');
+}
+
+function parseArgs(argv: readonly string[]): RtlLayerDatasetOptions {
+  const out: { -readonly [K in keyof RtlLayerDatasetOptions]: RtlLayerDatasetOptions[K] } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    switch (flag) {
+      case '--per-layer': out.perLayer = Number(value); break;
+      case '--seed': out.seed = Number(value); break;
+      case '--store': out.storePath = value; break;
+      case '--max-cycles': out.maxAnalyticalCycles = Number(value); break;
+      case '--workloads': out.workloads = value.split(','); break;
+      case '--limit-layers': out.limitLayers = Number(value); break;
+      default: throw new Error(`unknown option ${flag} (--per-layer n, --seed n, --store path, --max-cycles n, --workloads a,b, --limit-layers n)`);
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const report = await buildRtlLayerDataset(options);
+  process.stdout.write(`${summarize(report)}\n`);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
