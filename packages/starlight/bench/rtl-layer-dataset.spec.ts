@@ -1,6 +1,6 @@
-import { builtinWorkload, layerKey, layerMacs, makeLayer, mappingViolations, rowCapacityViolations } from '@polaris/core';
+import { builtinWorkload, hashDesignPoint, layerKey, layerMacs, makeLayer, mappingViolations, rowCapacityViolations } from '@polaris/core';
 import { describe, expect, it } from 'vitest';
-import { cropLayer, datasetLayers, drawLayerPoints, feasiblePeDims, minimumCycles } from './rtl-layer-dataset.js';
+import { type CachedDraw, cropLayer, datasetLayers, drawLayerPoints, feasiblePeDims, minimumCycles } from './rtl-layer-dataset.js';
 
 /** The pure steps of the per-layer RTL dataset (no simulator, no store): seconds. */
 describe('rtl layer dataset: layers and cropping', () => {
@@ -58,6 +58,20 @@ describe('rtl layer dataset: draws', () => {
     expect(longer.points.filter((p) => p.sample < 3).map((p) => p.point)).toEqual(a.points.map((p) => p.point));
     const other = drawLayerPoints(small(), { ...options, seed: 8 });
     expect(other.points.map((p) => p.point)).not.toEqual(a.points.map((p) => p.point));
+  });
+
+  it('remembers its draws in a cache and reads them back instead of drawing again', () => {
+    const options = { perLayer: 2, seed: 3, mapper: { samples: 20, improvementSteps: 20, starts: 1 } };
+    const cache = new Map<string, CachedDraw>();
+    const first = drawLayerPoints(small(), options, cache);
+    expect(cache.size).toBe(4);
+    const roundTripped = new Map<string, CachedDraw>(JSON.parse(JSON.stringify([...cache])) as [string, CachedDraw][]);
+    const again = drawLayerPoints(small(), options, roundTripped);
+    expect(again.points.map((p) => hashDesignPoint(p.point))).toEqual(first.points.map((p) => hashDesignPoint(p.point)));
+    expect(again.points.map((p) => p.analytical.layers[0].cycles)).toEqual(first.points.map((p) => p.analytical.layers[0].cycles));
+    const [key] = [...roundTripped.keys()];
+    roundTripped.set(key, { ok: false, reason: 'remembered failure' });
+    expect(drawLayerPoints(small(), options, roundTripped).failures).toEqual([{ layerIndex: 0, sample: 0, reason: 'remembered failure' }]);
   });
 
   it('draws valid row-fitting points within the ranges and under the cap', () => {

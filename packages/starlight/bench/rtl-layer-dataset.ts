@@ -36,7 +36,8 @@
  * Run: `npx tsx packages/starlight/bench/rtl-layer-dataset.ts --per-layer 20 --seed 1`
  * (options: `--store <path>`, `--max-cycles <n>`, `--workloads a,b`, `--limit-layers <n>`).
  */
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type DesignPoint, type Evaluation, type EvaluationKey, type Layer, type QueryableStore, type Workload,
@@ -198,7 +199,9 @@ export function layerWorkload(layer: DatasetLayer): Workload {
  * `sampleDesignPoints` (mapper for even k, random for odd k) on the narrowed hardware space and
  * keeps it when its analytical cycles are within the cap.
  */
-export function drawLayerPoints(layers: readonly DatasetLayer[], options: RtlLayerDatasetOptions = {}): { points: DrawnPoint[]; failures: DrawFailure[] } {
+export function drawLayerPoints(
+  layers: readonly DatasetLayer[], options: RtlLayerDatasetOptions = {}, cache?: Map<string, CachedDraw>,
+): { points: DrawnPoint[]; failures: DrawFailure[] } {
   const o = defaults(options);
   const mapper = new AnalyticalMapper(o.mapper);
   const root = new Random(o.seed).fork('rtl-layer-dataset');
@@ -209,8 +212,19 @@ export function drawLayerPoints(layers: readonly DatasetLayer[], options: RtlLay
     const hardwareSpace = new HardwareSpace({ peDim: feasiblePeDims(layer.layer, o.peDimRange, o.maxAnalyticalCycles), spKB: o.bufferRangeKB, accKB: o.bufferRangeKB });
     const layerRng = root.fork(layer.key);
     for (let sample = 0; sample < o.perLayer; sample++) {
-      const rng = layerRng.fork(`sample-${sample}`);
       const kind = sample % 2 === 0 ? 'mapper' : 'random';
+      const cacheKey = `${layer.key}|${sample}`;
+      const cached = cache?.get(cacheKey);
+      if (cached?.ok) {
+        const analytical = analyzeNetwork(workload, cached.point.hardware, cached.point.mappings);
+        points.push({ layerIndex, sample, kind, workload, point: cached.point, analytical, draws: cached.draws });
+        continue;
+      }
+      if (cached) {
+        failures.push({ layerIndex, sample, reason: cached.reason });
+        continue;
+      }
+      const rng = layerRng.fork(`sample-${sample}`);
       let drawn: DrawnPoint | undefined;
       let reason = '';
       for (let draw = 1; draw <= o.drawAttempts && !drawn; draw++) {
@@ -231,11 +245,59 @@ export function drawLayerPoints(layers: readonly DatasetLayer[], options: RtlLay
         }
         drawn = { layerIndex, sample, kind, workload, point, analytical, draws: draw };
       }
-      if (drawn) points.push(drawn);
-      else failures.push({ layerIndex, sample, reason: `no ${kind} draw passed in ${o.drawAttempts} attempts (last: ${reason})` });
+      if (drawn) {
+        points.push(drawn);
+        cache?.set(cacheKey, { ok: true, point: drawn.point, draws: drawn.draws });
+      } else {
+        const failure = { layerIndex, sample, reason: `no ${kind} draw passed in ${o.drawAttempts} attempts (last: ${reason})` };
+        failures.push(failure);
+        cache?.set(cacheKey, { ok: false, reason: failure.reason });
+      }
     }
   });
   return { points, failures };
+}
+
+/** One remembered draw of {@link drawLayerPoints}: the point it kept, or why none passed. */
+export type CachedDraw = { readonly ok: true; readonly point: DesignPoint; readonly draws: number } | { readonly ok: false; readonly reason: string };
+
+/** Bump when the drawing procedure changes in a way the options do not show. */
+const DRAW_CACHE_VERSION = 1;
+
+/**
+ * What the draws depend on besides (layer, sample): a cache written under other options is
+ * ignored. `perLayer` and `limitLayers` are not part of it — entries are per (layer, sample), so a
+ * larger `perLayer` reuses the draws it shares with a smaller one.
+ */
+function drawCacheKey(options: RtlLayerDatasetOptions): string {
+  const o = defaults(options);
+  return JSON.stringify({
+    version: DRAW_CACHE_VERSION, seed: o.seed, maxAnalyticalCycles: o.maxAnalyticalCycles, cropHeadroom: o.cropHeadroom,
+    peDimRange: o.peDimRange, bufferRangeKB: o.bufferRangeKB, drawAttempts: o.drawAttempts, mapper: o.mapper,
+    analytical: new AnalyticalEvaluator().version,
+  });
+}
+
+/**
+ * The draws kept beside the store (`<store>.draws.json`): drawing ~1,400 points with redraws
+ * under the cap takes minutes, so a rerun reads them back instead (each point's analytical
+ * evaluation is recomputed, microseconds).
+ */
+function loadDrawCache(path: string, options: RtlLayerDatasetOptions): Map<string, CachedDraw> {
+  if (!existsSync(path)) return new Map();
+  try {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { key: string; draws: [string, CachedDraw][] };
+    return file.key === drawCacheKey(options) ? new Map(file.draws) : new Map();
+  } catch {
+    return new Map();
+  }
+}
+
+function saveDrawCache(path: string, options: RtlLayerDatasetOptions, cache: Map<string, CachedDraw>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify({ key: drawCacheKey(options), draws: [...cache] }));
+  renameSync(temp, path);
 }
 
 /** What a build did, for the summary. */
@@ -267,10 +329,15 @@ export async function buildRtlLayerDataset(options: RtlLayerDatasetOptions = {})
   const began = performance.now();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const layers = datasetLayers(options);
-  const { points, failures: drawFailures } = drawLayerPoints(layers, options);
+  const storePath = resolve(options.storePath ?? DEFAULT_RTL_DATASET_STORE);
+  const drawCachePath = `${storePath}.draws.json`;
+  const drawCache = loadDrawCache(drawCachePath, options);
+  const reused = drawCache.size;
+  const { points, failures: drawFailures } = drawLayerPoints(layers, options, drawCache);
+  if (drawCache.size > reused) saveDrawCache(drawCachePath, options, drawCache);
   log(`rtl-layer-dataset: ${layers.length} layers (${layers.filter((l) => l.cropped).length} cropped), ${points.length} points drawn `
-    + `(${drawFailures.length} samples without a draw under the cap) in ${((performance.now() - began) / 1000).toFixed(1)} s`);
-  const store: QueryableStore = openStore(resolve(options.storePath ?? DEFAULT_RTL_DATASET_STORE));
+    + `(${drawFailures.length} samples without a draw under the cap; ${reused} draws cached) in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  const store: QueryableStore = openStore(storePath);
   try {
     const analyticalVersion = new AnalyticalEvaluator().version;
     const rtl = new RtlEvaluator({ ...DEFAULT_RTL_OPTIONS, ...options.rtl });
