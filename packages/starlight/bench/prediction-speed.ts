@@ -1,0 +1,99 @@
+/**
+ * Starlight's speed: predictions per second (mean and σ of ln cycles, ln energy, ln EDP) for
+ * batches of 10,000 design points, per training-set size, and the training times — Starlight-Low
+ * pretraining and the transfer. DOSA's predictor (full width) predicts the same batch in the same
+ * run as the baseline. Medians of `--repeats` runs (default 5). Names the tfjs backend.
+ *
+ * Run: `npm run bench:speed -w @polaris/starlight` (options: `--epochs 30`, `--per-layer 150`,
+ * `--sizes 100,200,400,800`, `--repeats 5`).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Random } from '@polaris/core';
+import { SHARED_DATA } from '@polaris/core/testing';
+import { analyzeLayer, dosaRowOptions } from '@polaris/analytical';
+import { activeBackendName, ensureBackend } from '../src/backend/index.js';
+import { importFiresimCsv } from '../src/datasets/import-firesim-csv.js';
+import { DosaPredictor } from '../src/dosa/dosa-predictor.js';
+import { Starlight } from '../src/dkl/starlight.js';
+import { FEATURE_LENGTH, featurize } from '../src/features/featurizer.js';
+import { StarlightLow } from '../src/low/starlight-low.js';
+import { layerTableFromSamples, selectRows } from '../src/model/layer-table.js';
+import { cachedAnalyticalCorpus } from './analytical-corpus.js';
+
+const { values } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '30' }, 'per-layer': { type: 'string', default: '150' },
+    sizes: { type: 'string', default: '100,200,400,800' }, repeats: { type: 'string', default: '5' }, batch: { type: 'string', default: '10000' },
+  },
+});
+const repeats = Number(values.repeats);
+const batch = Number(values.batch);
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const timeMs = (f: () => void) => {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+};
+
+async function main(): Promise<void> {
+  const backend = await ensureBackend();
+  console.log(`tfjs backend: ${backend}`);
+  const corpus = cachedAnalyticalCorpus({ perLayer: Number(values['per-layer']) });
+  const lowTable = layerTableFromSamples(corpus);
+  let t = performance.now();
+  const low = await StarlightLow.pretrain(lowTable, { epochs: Number(values.epochs), seed: 1 });
+  const pretrainMs = performance.now() - t;
+  console.log(`Starlight-Low pretraining: ${lowTable.rows} analytical rows × ${values.epochs} epochs in ${(pretrainMs / 1000).toFixed(1)} s (validation MAE ln cycles/energy ${low.metadata.training?.validationMae?.map((v) => v.toFixed(3)).join(' / ')})`);
+
+  const scoreRow = (row: Parameters<typeof dosaRowOptions>[0], mapping: Parameters<typeof analyzeLayer>[2]) => analyzeLayer(row.layer, row.hardware, mapping, dosaRowOptions(row));
+  const high = layerTableFromSamples(importFiresimCsv(join(SHARED_DATA, 'dosa/firesim/firesim_results.csv'), { analytical: scoreRow }).samples);
+  const queryRows = new Random(7).shuffle(Array.from({ length: lowTable.rows }, (_, i) => i)).slice(0, batch);
+  while (queryRows.length < batch) queryRows.push(queryRows[queryRows.length % lowTable.rows]);
+  const query = selectRows(lowTable, queryRows);
+
+  const rows: { n: number; transferS: number; perSecond: number }[] = [];
+  for (const n of values.sizes!.split(',').map(Number)) {
+    const subset = selectRows(high, new Random(n).shuffle(Array.from({ length: high.rows }, (_, i) => i)).slice(0, Math.min(n, high.rows)));
+    t = performance.now();
+    const model = await Starlight.transfer(low, subset, { seed: 1 });
+    const transferMs = performance.now() - t;
+    model.predict(query.features, query.rows); // warm-up
+    const ms = median(Array.from({ length: repeats }, () => timeMs(() => model.predict(query.features, query.rows))));
+    rows.push({ n: subset.rows, transferS: transferMs / 1000, perSecond: (batch / ms) * 1000 });
+    console.log(`n=${subset.rows}: transfer ${(transferMs / 1000).toFixed(1)} s, ${Math.round((batch / ms) * 1000).toLocaleString('en')} predictions/s (batch ${batch}, median of ${repeats})`);
+    model.dispose();
+  }
+
+  // End to end from (hardware, layer, mapping): analytical analysis + featurization + prediction.
+  const model = await Starlight.transfer(low, selectRows(high, Array.from({ length: 200 }, (_, i) => i)), { seed: 1 });
+  const points = queryRows.map((r) => corpus[r]);
+  const features = new Float32Array(batch * FEATURE_LENGTH);
+  const endToEndMs = median(Array.from({ length: repeats }, () => timeMs(() => {
+    points.forEach((s, k) => featurize({ ...s, analytical: analyzeLayer(s.layer, s.hardware, s.mapping) }, features.subarray(k * FEATURE_LENGTH, (k + 1) * FEATURE_LENGTH)));
+    model.predict(features, batch);
+  })));
+  console.log(`end to end (analytical analysis + featurize + predict), n=200: ${Math.round((batch / endToEndMs) * 1000).toLocaleString('en')} design-point layers/s`);
+
+  // Baseline in the same run: DOSA's predictor, full width.
+  const dosa = DosaPredictor.create({ variant: 'residual', epochs: 1, seed: 1 });
+  const fitRows = Array.from({ length: 256 }, (_, i) => i);
+  await dosa.fit(fitRows.map((r) => ({ features: high.features.subarray(r * FEATURE_LENGTH, (r + 1) * FEATURE_LENGTH), logCycles: high.targets.logCycles[r], logEnergy: high.targets.logEnergy[r] })));
+  dosa.predict(query.features.subarray(0, 1000 * FEATURE_LENGTH));
+  const dosaMs = median(Array.from({ length: Math.min(3, repeats) }, () => timeMs(() => dosa.predict(query.features))));
+  console.log(`DOSA predictor (baseline, same batch): ${Math.round((batch / dosaMs) * 1000).toLocaleString('en')} predictions/s`);
+
+  const result = {
+    backend: activeBackendName(), batch, repeats, pretrain: { rows: lowTable.rows, epochs: Number(values.epochs), seconds: pretrainMs / 1000 },
+    starlight: rows, endToEndPerSecond: (batch / endToEndMs) * 1000, dosaPerSecond: (batch / dosaMs) * 1000,
+  };
+  mkdirSync('polaris-runs/bench', { recursive: true });
+  writeFileSync('polaris-runs/bench/prediction-speed.json', JSON.stringify(result, null, 2));
+  console.log('written polaris-runs/bench/prediction-speed.json');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
