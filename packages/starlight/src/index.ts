@@ -14,3 +14,4 @@ export * from './datasets/index.js';
 export * from './model/index.js';
 export * from './low/index.js';
 export * from './dkl/index.js';
+export * from './surrogate/index.js';

@@ -1,0 +1,3 @@
+export * from './network-uncertainty.js';
+export * from './starlight-evaluator.js';
+export * from './starlight-plugin.js';
