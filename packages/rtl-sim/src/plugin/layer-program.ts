@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type HardwareConfig, type Layer, type Mapping, layerMacs } from '@polaris/core';
 import {
-  type DramImage, type Instruction, INSTRUCTION_WORDS, decodeInstruction, formatDram, formatExpect, generateProgram, writeProgramFile,
+  type DramImage, type Instruction, INSTRUCTION_WORDS, decodeInstruction, formatExpect, generateProgram, writeDramFile, writeProgramFile,
 } from '../program/index.js';
 import { type ProgramTraffic, programTraffic } from './program-traffic.js';
 
@@ -58,9 +58,9 @@ export function prepareLayerRun(layer: Layer, mapping: Mapping, hardware: Hardwa
   };
 }
 
-/** Writes the harness's input files into `dir`: `program.hex` (streamed), `dram.hex` and, if present, `expect.hex`. */
+/** Writes the harness's input files into `dir`: `program.hex` and `dram.hex` (both through a fixed buffer) and, if present, `expect.hex`. */
 export function writeLayerRunFiles(run: LayerRun, dir: string): void {
   writeProgramFile(join(dir, 'program.hex'), run.instructions);
-  writeFileSync(join(dir, 'dram.hex'), formatDram(run.dramImage));
+  writeDramFile(join(dir, 'dram.hex'), run.dramImage);
   if (run.expect !== undefined) writeFileSync(join(dir, 'expect.hex'), run.expect);
 }

@@ -1,8 +1,13 @@
-import { makeLayer, parseMapping } from '@polaris/core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Random, makeLayer, parseMapping } from '@polaris/core';
 import { describe, expect, it } from 'vitest';
 import { outputBytes } from './dram-layout.js';
 import { generateProgram } from './generate-program.js';
-import { HexFormatError, formatDram, formatExpect, formatProgram, parseDram, parseHexChunks, parseProgram } from './program-format.js';
+import {
+  HexFormatError, formatDram, formatExpect, formatProgram, parseDram, parseHexChunks, parseProgram, writeDramFile, writeProgramFile,
+} from './program-format.js';
 
 const layer = makeLayer({ R: 3, S: 1, P: 20, Q: 2, C: 4, K: 4, N: 1 });
 const program = generateProgram(layer, parseMapping('L3[WIO] Q2 - L2[WI] R3 K4X - L1[O] P20 C4X - L0[W]'), { peDim: 4, spKB: 4, accKB: 4 });
@@ -43,5 +48,27 @@ describe('program.hex, dram.hex and expect.hex', () => {
     for (const c of chunks) joined.set(c.bytes, c.addr - base);
     expect(joined).toEqual(outputBytes(program.expected));
     expect(() => parseHexChunks('@zz 00')).toThrow(HexFormatError);
+  });
+
+  it('writes the same program.hex and dram.hex through the buffered file writers, across many buffer flushes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'program-format-'));
+    try {
+      const rng = new Random('writers');
+      const words = Uint32Array.from({ length: 4 * 70_000 }, () => rng.uint32());
+      const bytes = new Uint8Array(3 * 1024 * 1024 + 37);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i >> 6) % 3 === 0 ? 0 : rng.uint32() & 0xff;
+      const image = { size: bytes.length, bytes };
+      const cases: [Uint32Array, string[]][] = [[words, []], [words, ['a comment', 'two\nlines']], [new Uint32Array(0), []], [program.instructions, ['x']]];
+      for (const [instructions, comments] of cases) {
+        writeProgramFile(join(dir, 'program.hex'), instructions, comments);
+        expect(readFileSync(join(dir, 'program.hex'), 'utf8')).toBe(formatProgram(instructions, comments));
+      }
+      for (const dram of [image, program.dram, { size: 64, bytes: new Uint8Array(64) }]) {
+        writeDramFile(join(dir, 'dram.hex'), dram);
+        expect(readFileSync(join(dir, 'dram.hex'), 'utf8')).toBe(formatDram(dram));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

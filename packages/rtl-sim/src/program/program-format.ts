@@ -33,31 +33,120 @@ export function formatProgram(instructions: Uint32Array, comments: readonly stri
   return `${lines.join('\n')}\n`;
 }
 
-/** Instructions formatted per write by {@link writeProgramFile}. */
-const WRITE_CHUNK_INSTRUCTIONS = 16_384;
+/** ASCII codes of the two lowercase hex digits of each byte value: `HEX_ASCII[2·b]`, `HEX_ASCII[2·b + 1]`. */
+const HEX_ASCII = (() => {
+  const table = new Uint8Array(512);
+  for (let b = 0; b < 256; b++) {
+    table[2 * b] = HEX2[b].charCodeAt(0);
+    table[2 * b + 1] = HEX2[b].charCodeAt(1);
+  }
+  return table;
+})();
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const AT = 0x40;
+/** Bytes buffered per write by the file writers below. */
+const WRITE_CHUNK_BYTES = 1 << 20;
+
+/** Writes `v` as 8 lowercase hex digits at `out[at]`; returns the next offset. */
+function putHex8(out: Uint8Array, at: number, v: number): number {
+  const x = v >>> 0;
+  for (let shift = 24, i = at; shift >= 0; shift -= 8, i += 2) {
+    const b = (x >>> shift) & 0xff;
+    out[i] = HEX_ASCII[2 * b];
+    out[i + 1] = HEX_ASCII[2 * b + 1];
+  }
+  return at + 8;
+}
+
+/** A file written through a fixed buffer, flushed whenever the next record might not fit. */
+class ChunkedFile {
+  private readonly fd: number;
+  readonly buffer = new Uint8Array(WRITE_CHUNK_BYTES);
+  used = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  /** Makes room for `bytes` more (≤ the buffer size). */
+  reserve(bytes: number): void {
+    if (this.used + bytes > this.buffer.length) this.flush();
+  }
+
+  text(value: string): void {
+    const bytes = Buffer.from(value, 'utf8');
+    this.flush();
+    writeSync(this.fd, bytes);
+  }
+
+  flush(): void {
+    if (this.used > 0) writeSync(this.fd, this.buffer, 0, this.used);
+    this.used = 0;
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
 
 /**
- * Writes `program.hex` (the text of {@link formatProgram}) to `path` chunk by chunk, so a long
- * program never exists as one string (its text is ~36 bytes per instruction).
+ * Writes `program.hex` — byte for byte the text of {@link formatProgram} — to `path` through a
+ * fixed 1 MiB buffer, so a long program never exists as one string (its text is 36 bytes per
+ * instruction).
  */
 export function writeProgramFile(path: string, instructions: Uint32Array, comments: readonly string[] = []): void {
   if (instructions.length % INSTRUCTION_WORDS !== 0) throw new RangeError(`a program has a multiple of 4 words, got ${instructions.length}`);
-  const fd = openSync(path, 'w');
+  const file = new ChunkedFile(path);
   try {
     const head = comments.flatMap((c) => c.split('\n')).map((c) => `# ${c}\n`).join('');
-    if (head !== '') writeSync(fd, head);
-    const step = WRITE_CHUNK_INSTRUCTIONS * INSTRUCTION_WORDS;
-    for (let start = 0; start < instructions.length; start += step) {
-      const end = Math.min(instructions.length, start + step);
-      const lines = new Array<string>((end - start) / INSTRUCTION_WORDS);
-      for (let i = start, n = 0; i < end; i += INSTRUCTION_WORDS, n++) {
-        lines[n] = `${hex8(instructions[i])} ${hex8(instructions[i + 1])} ${hex8(instructions[i + 2])} ${hex8(instructions[i + 3])}\n`;
+    if (head !== '') file.text(head);
+    else if (instructions.length === 0) file.text('\n');
+    const out = file.buffer;
+    for (let i = 0; i < instructions.length; i += INSTRUCTION_WORDS) {
+      file.reserve(36);
+      let at = file.used;
+      for (let w = 0; w < INSTRUCTION_WORDS; w++) {
+        at = putHex8(out, at, instructions[i + w]);
+        out[at++] = w < INSTRUCTION_WORDS - 1 ? SPACE : NEWLINE;
       }
-      writeSync(fd, lines.join(''));
+      file.used = at;
     }
-    if (instructions.length === 0 && head === '') writeSync(fd, '\n');
   } finally {
-    closeSync(fd);
+    file.close();
+  }
+}
+
+/** Writes `dram.hex` — byte for byte the text of {@link formatDram} — to `path` through a fixed buffer. */
+export function writeDramFile(path: string, image: DramImage): void {
+  const file = new ChunkedFile(path);
+  try {
+    file.text(`size ${image.size}\n`);
+    const bytes = image.bytes;
+    const out = file.buffer;
+    for (let offset = 0; offset < bytes.length; offset += HEX_LINE_BYTES) {
+      const end = Math.min(bytes.length, offset + HEX_LINE_BYTES);
+      let zero = true;
+      for (let i = offset; i < end && zero; i++) zero = bytes[i] === 0;
+      if (zero) continue;
+      file.reserve(10 + 3 * HEX_LINE_BYTES);
+      let at = file.used;
+      out[at++] = AT;
+      at = putHex8(out, at, offset);
+      for (let i = offset; i < end; i++) {
+        out[at++] = SPACE;
+        out[at++] = HEX_ASCII[2 * bytes[i]];
+        out[at++] = HEX_ASCII[2 * bytes[i] + 1];
+      }
+      out[at++] = NEWLINE;
+      file.used = at;
+    }
+  } finally {
+    file.close();
   }
 }
 
