@@ -18,17 +18,26 @@
  *   MappingSpace filtered by `mappingViolations` and `rowCapacityViolations`) — drawn by
  *   starlight's `sampleDesignPoints` on a one-layer workload.
  * - **Cycle cap**: a draw whose analytical cycles exceed `maxAnalyticalCycles` (default
- *   2,000,000) is rejected and redrawn (new hardware and mapping), at most `drawAttempts` times.
- *   This biases the dataset towards mappings that use the array reasonably well on the larger
- *   layers: a random mapping of a 100 M-MAC layer rarely passes on a small array.
- * - **Spatial cropping**: a layer whose MACs / peDimMax² (its fewest possible cycles, on the
- *   largest array of the range) exceeds `maxAnalyticalCycles / cropHeadroom` (default headroom
- *   4, so real mappings, which do not reach full utilisation, still pass the cap) has its output
- *   plane cropped: the larger of P and Q is halved (rounded up) until it fits. R, S, C, K, N,
- *   strides and dilations are kept, so the reuse structure and tiling problem of the layer stay;
- *   only the number of output pixels shrinks. With the defaults this crops 21 U-Net 3×3 / 2×2
- *   convolutions (4–14 GMACs each) and RetinaNet's P3 classification head. The dataset's layer
- *   is the cropped one (both fidelities see the same shape).
+ *   500,000) is rejected and redrawn (new hardware and mapping), at most `drawAttempts` (100)
+ *   times; a sample with no passing draw is left out and counted. Hardware is drawn only from
+ *   the peDims whose array could meet the cap at full use ({@link feasiblePeDims}), which is the
+ *   same distribution as rejecting the others, without the wasted draws. The cap keeps the RTL
+ *   simulations short (RTL cycles run 1.5–10× the analytical ones, and a DIM-32 simulator does
+ *   ~0.4 M cycles/s), and it biases the dataset: on the larger layers only mappings that use the
+ *   array reasonably well pass, and most random-mapping samples of the biggest layers find no
+ *   draw. (The first attempt, cap 1,000,000, headed for ~26 min of simulation on an idle 2-core
+ *   machine and over an hour under load; 500,000 halves it.)
+ * - **Spatial cropping**: a layer whose fewest possible cycles on the largest array,
+ *   MACs / (min(C, 32)·min(K, 32)) ({@link minimumCycles}), exceed `maxAnalyticalCycles /
+ *   cropHeadroom` (default headroom 4, i.e. 125,000 cycles, so real mappings, which do not reach
+ *   full use, can still pass the cap) has its output plane cropped: the larger of P and Q is
+ *   halved (rounded up) until it fits. R, S, C, K, N, strides and dilations are kept, so the
+ *   reuse structure and the tiling problem stay; only the number of output pixels shrinks. With
+ *   the defaults this crops 29 of the 71 layers: all 23 U-Net convolutions (0.02–14 GMACs,
+ *   e.g. 568×568 → 36×71), ResNet-50's 7×7 stem (C = 3 uses 3 PE rows; 112×112 → 28×28), BERT's
+ *   two FFN matmuls (P 128 → 32) and three RetinaNet P3/P4 heads. The dataset's layer is the
+ *   cropped one (both fidelities see the same shape); {@link DatasetLayer.original} keeps the
+ *   real one.
  * - **Determinism**: sample k of a layer depends only on (seed, layer key, k) through core's
  *   `Random.fork`, so the same seed gives the same dataset and a larger `perLayer` extends it.
  * - Failed simulations (timeouts, program limits) are skipped and counted, never fatal.
@@ -70,7 +79,7 @@ export interface RtlLayerDatasetOptions {
   readonly limitLayers?: number;
   /** SQLite store (default {@link DEFAULT_RTL_DATASET_STORE}, relative to the cwd). */
   readonly storePath?: string;
-  /** A draw whose analytical cycles exceed this is redrawn (default 1,000,000). */
+  /** A draw whose analytical cycles exceed this is redrawn (default 500,000; see the module doc). */
   readonly maxAnalyticalCycles?: number;
   /** Layers are cropped until their minimum cycles on the largest array ≤ maxAnalyticalCycles / cropHeadroom (default 8). */
   readonly cropHeadroom?: number;
@@ -125,8 +134,8 @@ const defaults = (o: RtlLayerDatasetOptions) => ({
   perLayer: o.perLayer ?? 20,
   seed: o.seed ?? 1,
   workloads: o.workloads ?? RTL_DATASET_WORKLOADS,
-  maxAnalyticalCycles: o.maxAnalyticalCycles ?? 1_000_000,
-  cropHeadroom: o.cropHeadroom ?? 8,
+  maxAnalyticalCycles: o.maxAnalyticalCycles ?? 500_000,
+  cropHeadroom: o.cropHeadroom ?? 4,
   peDimRange: o.peDimRange ?? ([4, 32] as const),
   bufferRangeKB: o.bufferRangeKB ?? ([1, 2048] as const),
   drawAttempts: o.drawAttempts ?? 100,
