@@ -4,7 +4,9 @@ import { datasetCommand } from './commands/dataset-command.js';
 import { evaluateCommand } from './commands/evaluate-command.js';
 import { evaluateCsvCommand } from './commands/evaluate-csv-command.js';
 import { pluginsCommand } from './commands/plugins-command.js';
+import { predictCommand } from './commands/predict-command.js';
 import { runCommand } from './commands/run-command.js';
+import { trainCommand } from './commands/train-command.js';
 import { UsageError } from './commands/usage-error.js';
 import { workloadsCommand } from './commands/workloads-command.js';
 
@@ -37,6 +39,7 @@ function buildProgram(exit: { code: number }): Command {
     .option('--mapping <file>', 'one mapping string per unique layer, in `polaris workloads <name>` order (default: the mapper finds them)')
     .option('--fidelity <ids>', 'comma-separated evaluator ids; several print side by side', 'analytical')
     .option('--plugin <path...>', 'load extra plugins (paths or packages) whose evaluators --fidelity may name')
+    .option('--model <dir>', 'trained model of the starlight evaluator (polaris train --out), when --fidelity names starlight')
     .addOption(new Option('--energy <table>', 'energy table: timeloop, dosa, or a YAML table file').default('timeloop'))
     .option('--seed <n>', 'mapper seed', integer('--seed'), 1)
     .option('--json', 'print the evaluations as JSON')
@@ -57,6 +60,36 @@ function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--energy <table>', 'energy table: timeloop, dosa, or a YAML table file').default('timeloop'))
     .option('--plugin <path...>', 'load extra plugins (paths or packages)')
     .action(async (opts) => { exit.code = await datasetCommand(opts); });
+
+  program.command('train')
+    .description('train Starlight: pretrain Starlight-Low on analytical samples, transfer it to high-fidelity samples (the store\'s, or a FireSim CSV), save both')
+    .option('--workload <names...>', 'workloads whose samples to train on (space- or comma-separated)', ['resnet50', 'bert', 'retinanet'])
+    .option('--store <path>', 'SQLite store with the datasets (polaris dataset); pretraining samples are added to it', 'polaris-runs/datasets.sqlite')
+    .option('--fidelity <rtl|analytical>', 'fidelity of the high-fidelity samples read from the store', 'rtl')
+    .option('--csv <firesim.csv>', 'measured high-fidelity data instead: a FireSim CSV in DOSA\'s format (bring your own RTL measurements)')
+    .option('--low-samples <n>', 'design points per workload for pretraining (stored analytical evaluations are reused)', integer('--low-samples'), 200)
+    .option('--low <dir>', 'reuse a saved Starlight-Low (e.g. <out>/low of an earlier run) instead of pretraining')
+    .option('--epochs <n>', 'pretraining epochs (default 40)', integer('--epochs'))
+    .option('--fine-tune-steps <n>', 'joint fine-tuning steps of the transfer (default: 30 from 200 high-fidelity rows, else 0)', integer('--fine-tune-steps'))
+    .option('--latent-dim <n>', 'latent width of the encoder (default 16)', integer('--latent-dim'))
+    .option('--hidden <widths>', 'encoder hidden widths, e.g. 128,64 (the default)')
+    .option('--seed <n>', 'seed of sampling, mapper, pretraining and transfer', integer('--seed'), 1)
+    .option('--out <dir>', 'where to save Starlight (Starlight-Low goes to <dir>/low)', 'polaris-runs/models/starlight')
+    .addOption(new Option('--energy <table>', 'energy table of the analytical features: timeloop, dosa, or a YAML table file').default('timeloop'))
+    .option('--plugin <path...>', 'load extra plugins (paths or packages)')
+    .action(async (opts) => { exit.code = await trainCommand(opts); });
+
+  program.command('predict')
+    .description('predict one design with a trained Starlight model: per layer cycles and energy ×/÷ e^σ beside the analytical answer, and the network EDP with its σ')
+    .requiredOption('--model <dir>', 'model directory written by polaris train (--out)')
+    .option('--workload <name|path>', 'built-in workload or Timeloop problem YAML file/folder', 'resnet50')
+    .option('--hw <hardware>', 'hardware: peDim,spKB,accKB or peDim=16,spKB=128,accKB=32', '16,128,32')
+    .option('--mapping <file>', 'one mapping string per unique layer, in `polaris workloads <name>` order (default: the mapper finds them)')
+    .addOption(new Option('--energy <table>', 'energy table of the analytical features: timeloop, dosa, or a YAML table file').default('timeloop'))
+    .option('--seed <n>', 'mapper seed', integer('--seed'), 1)
+    .option('--json', 'print the evaluations as JSON')
+    .option('--plugin <path...>', 'load extra plugins (paths or packages)')
+    .action(async (opts) => { exit.code = await predictCommand(opts); });
 
   program.command('plugins')
     .description('list plugins, what they provide and whether each can run here')

@@ -6,7 +6,7 @@ import {
   resolveEnergySetting,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
-import { withEnergy } from '../host/energy-priced-evaluators.js';
+import { createEvaluator } from '../host/create-evaluator.js';
 import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
 import { formatComparison } from '../render/format-comparison.js';
 import { formatDesignReport } from '../render/format-design-report.js';
@@ -23,6 +23,13 @@ export interface EvaluateFlags {
   readonly json?: boolean;
   /** Extra plugin paths or packages whose evaluators `fidelity` may name. */
   readonly plugin?: readonly string[];
+  /** A trained Starlight model directory: the `model` option of the `starlight` evaluator. */
+  readonly model?: string;
+  /**
+   * Print only the side-by-side table (with each surrogate's ×/÷ e^σ) instead of one full design
+   * report per evaluator (`polaris predict`).
+   */
+  readonly sideBySide?: boolean;
 }
 
 /**
@@ -45,8 +52,32 @@ export function readMappingFile(path: string, workload: Workload): Mapping[] {
   });
 }
 
+/**
+ * Parses `--hw`: `peDim,spKB,accKB` (e.g. 16,128,32) or named, `peDim=16,spKB=128,accKB=32`.
+ * @throws UsageError naming the problem.
+ */
+export function parseHardwareFlag(text: string): HardwareConfig {
+  if (!text.includes('=')) {
+    try {
+      return parseHardware(text);
+    } catch (error) {
+      throw new UsageError(`--hw ${text}: ${(error as Error).message}`);
+    }
+  }
+  const values: Partial<Record<keyof HardwareConfig, number>> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(peDim|spKB|accKB)=(.+)$/.exec(part);
+    const value = Number(match?.[2]);
+    if (!match || !Number.isFinite(value)) throw new UsageError(`--hw ${text}: "${part}" is not peDim=, spKB= or accKB= a number`);
+    values[match[1] as keyof HardwareConfig] = value;
+  }
+  const missing = (['peDim', 'spKB', 'accKB'] as const).filter((k) => values[k] === undefined);
+  if (missing.length > 0) throw new UsageError(`--hw ${text}: missing ${missing.join(', ')} (e.g. peDim=16,spKB=128,accKB=32)`);
+  return { peDim: values.peDim!, spKB: values.spKB!, accKB: values.accKB! };
+}
+
 function checkedHardware(text: string): HardwareConfig {
-  const hardware = parseHardware(text);
+  const hardware = parseHardwareFlag(text);
   const problems = hardwareViolations(hardware);
   if (problems.length > 0) throw new UsageError(`--hw ${text}: ${problems.join('; ')}`);
   return hardware;
@@ -60,8 +91,12 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const registry = createRegistry(flags.plugin ?? []);
   const fidelities = flags.fidelity.split(',').map((f) => f.trim()).filter(Boolean);
   const evaluators: Evaluator[] = [];
+  if (flags.model !== undefined && !fidelities.includes('starlight')) {
+    throw new UsageError('--model is the trained model of the starlight evaluator; add starlight to --fidelity (e.g. --fidelity analytical,starlight)');
+  }
   for (const id of fidelities) {
-    evaluators.push(await registry.evaluator(id, { options: withEnergy(id, energy), seed: flags.seed, workload }));
+    const options = id === 'starlight' && flags.model !== undefined ? { model: flags.model } : {};
+    evaluators.push(await createEvaluator(registry, id, energy, { options, seed: flags.seed, workload }));
   }
   let mappings: Mapping[];
   if (flags.mapping) {
@@ -86,9 +121,15 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
     }
     evaluations.push(result.evaluation);
     if (flags.json) reports.push({ fidelity: evaluator.fidelity, evaluator: evaluator.id, hardware, evaluation: result.evaluation });
-    else process.stdout.write(`${formatDesignReport(workload, point, result.evaluation)}\n\n`);
+    else if (!flags.sideBySide) process.stdout.write(`${formatDesignReport(workload, point, result.evaluation)}\n\n`);
   }
-  if (flags.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-  else if (evaluations.length > 1) process.stdout.write(`side by side (ratios to ${evaluations[0].evaluator}):\n${formatComparison(workload, evaluations)}\n`);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  } else if (flags.sideBySide && evaluations.length > 0) {
+    process.stdout.write(`workload    ${workload.name} (${workload.layers.length} unique layers)\nhardware    ${formatHardware(hardware)}\n\n` +
+      `${formatComparison(workload, evaluations)}\n`);
+  } else if (evaluations.length > 1) {
+    process.stdout.write(`side by side (ratios to ${evaluations[0].evaluator}):\n${formatComparison(workload, evaluations)}\n`);
+  }
   return failed ? 1 : 0;
 }

@@ -6,7 +6,7 @@ import {
   resolveEnergySetting,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
-import { withEnergy } from '../host/energy-priced-evaluators.js';
+import { createEvaluator } from '../host/create-evaluator.js';
 import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
 import { runIdFor } from '../host/run-id.js';
 import { formatDesignReport } from '../render/format-design-report.js';
@@ -41,8 +41,9 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
   try {
     registry.container.bind(Store).toConstantValue(store);
     // The config's `energy` table prices the built-in fidelities; evaluator options may override it.
-    const evaluatorOptions = withEnergy(config.evaluator.id, energy, config.evaluator.options);
-    const evaluator: Evaluator = await registry.evaluator(config.evaluator.id, { options: evaluatorOptions, seed: config.seed, workload });
+    const evaluator: Evaluator = await createEvaluator(registry, config.evaluator.id, energy, {
+      options: config.evaluator.options, seed: config.seed, workload,
+    });
     const { mapper } = await mapperForEvaluators(registry, [evaluator], energy, config.seed);
     registry.container.bind<MapperType>(Mapper).toConstantValue(mapper);
     const optimizer = await registry.optimizer(config.optimizer.id, {

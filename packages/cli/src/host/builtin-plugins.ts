@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { PluginRegistry, isPathLike } from '@polaris/core';
 
 /** Plugin packages shipped with Polaris; the registry imports each only when a config asks for it. */
-export const BUILTIN_PLUGIN_PACKAGES = ['@polaris/analytical', '@polaris/rtl-sim', '@polaris/polaris'] as const;
+export const BUILTIN_PLUGIN_PACKAGES = ['@polaris/analytical', '@polaris/rtl-sim', '@polaris/starlight', '@polaris/polaris'] as const;
 
 /** Folder of the CLI package, from which the built-in plugin packages resolve. */
 const CLI_DIR = dirname(fileURLToPath(new URL('../../package.json', import.meta.url)));

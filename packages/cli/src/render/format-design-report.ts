@@ -2,6 +2,7 @@ import {
   type DesignPoint, type Evaluation, type Workload,
   describeLayer, formatHardware, printMapping,
 } from '@polaris/core';
+import { formatSpread } from './format-comparison.js';
 import { formatMicroJoules, formatQuantity, formatTable } from './format-number.js';
 
 /**
@@ -17,7 +18,7 @@ export function formatDesignReport(workload: Workload, point: DesignPoint, evalu
   lines.push(`energy      ${formatMicroJoules(evaluation.energy)}`);
   lines.push(`EDP         ${formatQuantity(evaluation.edp / 1e6, 4)} µJ·cycles`);
   if (evaluation.area !== undefined) lines.push(`area        ${evaluation.area.toFixed(3)} mm²`);
-  if (evaluation.std !== undefined) lines.push(`σ(log EDP)  ${evaluation.std.toFixed(4)}`);
+  if (evaluation.std !== undefined) lines.push(`σ(ln EDP)   ${evaluation.std.toFixed(4)} (EDP ${formatSpread(evaluation.std)})`);
   const events = networkEvents(workload, evaluation);
   if (events) lines.push(`events      ${events}`);
   lines.push('');
@@ -26,7 +27,9 @@ export function formatDesignReport(workload: Workload, point: DesignPoint, evalu
     const layerEval = evaluation.layers[i];
     rows.push([
       String(i + 1), entry.name, describeLayer(entry.layer), `×${entry.count}`,
-      formatQuantity(layerEval.cycles), (layerEval.energy / 1e6).toPrecision(5), printMapping(point.mappings[i]),
+      `${formatQuantity(layerEval.cycles)}${layerEval.std ? ` ${formatSpread(layerEval.std.logCycles)}` : ''}`,
+      `${(layerEval.energy / 1e6).toPrecision(5)}${layerEval.std ? ` ${formatSpread(layerEval.std.logEnergy)}` : ''}`,
+      printMapping(point.mappings[i]),
     ]);
   });
   lines.push(formatTable(rows));

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { firstValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, throwError, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DesignPoint, type Evaluation, type Evaluator, HardwareSpace, PluginOptionsError, PluginRegistry, type Workload,
@@ -141,6 +141,16 @@ describe('the starlight evaluator', () => {
     const registry = new PluginRegistry({ baseDir: PACKAGE_DIR });
     registry.add(PACKAGE_DIR);
     await expect(registry.evaluator('starlight', { options: { model: modelDir } })).rejects.toThrow(/option "features": no evaluator "analytical" is loaded/);
+  });
+
+  it('answers every point with a value when the features stream errors instead of failing points', async () => {
+    const model = await Starlight.load(modelDir);
+    const breaking: Evaluator = { ...new AnalyticalEvaluator(), id: 'breaking', evaluate: () => throwError(() => new Error('disk full')) };
+    const evaluator = new StarlightEvaluator({ model, modelHash: '0123456789abcdef', features: breaking });
+    const results = await evaluateAll(evaluator, fixturePoints());
+    expect(results).toHaveLength(2);
+    for (const r of results) expect(r).toMatchObject({ ok: false, error: 'breaking (features) failed: disk full' });
+    model.dispose();
   });
 
   it('versions by the model: a differently trained model gets another version', async () => {

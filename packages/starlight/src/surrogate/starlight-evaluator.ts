@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Observable, firstValueFrom, toArray } from 'rxjs';
+import { Observable, toArray } from 'rxjs';
 import {
   type DesignPoint, type EvaluationResult, type Evaluator, type EvaluatorCapabilities, type LayerEvaluation, type Workload,
   cycles, hashDesignPoint, networkEvaluation, picoJoules,
@@ -75,30 +75,28 @@ export class StarlightEvaluator implements Evaluator {
 
   evaluate(points: readonly DesignPoint[], workload: Workload): Observable<EvaluationResult> {
     return new Observable<EvaluationResult>((subscriber) => {
-      if (points.length === 0) {
-        subscriber.complete();
-        return undefined;
-      }
-      let cancelled = false;
       const started = performance.now();
-      firstValueFrom(this.features.evaluate(points, workload).pipe(toArray()))
-        .then((analytical) => {
-          if (cancelled) return;
-          for (const result of this.score(points, workload, analytical, started)) {
+      const fail = (error: unknown) => {
+        // The features stream broke its contract (errored); still answer every point with a value.
+        for (const point of points) {
+          if (subscriber.closed) return;
+          subscriber.next({ ok: false, pointHash: hashDesignPoint(point), recoverable: false, error: `${this.features.id} (features) failed: ${(error as Error).message}` });
+        }
+        subscriber.complete();
+      };
+      // Unsubscribing from this stream unsubscribes from the features evaluation (cancelling it).
+      const features = this.features.evaluate(points, workload).pipe(toArray()).subscribe({
+        next: (analytical) => {
+          const results = points.length === 0 ? [] : this.score(points, workload, analytical, started);
+          for (const result of results) {
             if (subscriber.closed) return;
             subscriber.next(result);
           }
           subscriber.complete();
-        })
-        .catch((error: unknown) => {
-          // The features stream broke its contract (errored); still answer every point with a value.
-          for (const point of points) {
-            if (subscriber.closed) return;
-            subscriber.next({ ok: false, pointHash: hashDesignPoint(point), recoverable: false, error: `${this.features.id} (features) failed: ${(error as Error).message}` });
-          }
-          subscriber.complete();
-        });
-      return () => { cancelled = true; };
+        },
+        error: fail,
+      });
+      return () => features.unsubscribe();
     });
   }
 
