@@ -82,7 +82,7 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
     expect(performance.now() - began).toBeLessThan(5000);
     expect(result).toMatchObject({
       ok: false, recoverable: false,
-      error: expect.stringMatching(/layer 1 "res3_conv1x1".*at least 411,041,793 instructions.*maxInstructions = 4,000,000.*Fix: /),
+      error: expect.stringMatching(/layer 1 "res3_conv1x1".*at least 411,041,793 instructions.*maxInstructions = 8,000,000.*Fix: /),
     });
   }, 60_000);
 
@@ -95,7 +95,7 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
     let spawned = 0;
     const pool = new SimulationPool({ concurrency: 2, onSpawn: () => spawned++ });
     const [result] = await collect(evaluator({}, pool), [point], workload);
-    expect(result).toMatchObject({ ok: false, recoverable: false, error: expect.stringMatching(/layer 2 "huge": cannot generate its program: .*maxInstructions = 4,000,000/) });
+    expect(result).toMatchObject({ ok: false, recoverable: false, error: expect.stringMatching(/layer 2 "huge": cannot generate its program: .*maxInstructions = 8,000,000/) });
     expect(spawned).toBe(0);
   }, 60_000);
 

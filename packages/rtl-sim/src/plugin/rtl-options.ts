@@ -20,10 +20,11 @@ export const rtlOptionsSchema = z.strictObject({
    * estimated (a lower bound, in closed form from the mapping) to be longer fails at once,
    * `{ok: false, recoverable: false}`, instead of filling memory: a random valid mapping can
    * lower to billions of instructions. With `maxCycles` set, a layer whose cycle lower bound
-   * exceeds it fails the same way before generation. Default 4,000,000 (≈ 0.5 GB while
-   * generating, and at least as many cycles to simulate).
+   * exceeds it fails the same way before generation. Default 8,000,000: 128 MB of instruction
+   * words (≈ 0.4 GB at the peak of generation, off the V8 heap) and at least as many cycles to
+   * simulate; a mapping past it is better given more spatial reuse than simulated.
    */
-  maxInstructions: z.int().positive().default(4_000_000),
+  maxInstructions: z.int().positive().default(8_000_000),
   /** Check every layer's outputs against the generator's expected values (`--expect`); slower. */
   check: z.boolean().default(false),
   /** DMA bus width, bytes/cycle (`--bus-bytes`; DESIGN.md: 8). */
