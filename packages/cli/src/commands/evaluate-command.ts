@@ -91,6 +91,9 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const registry = createRegistry(flags.plugin ?? []);
   const fidelities = flags.fidelity.split(',').map((f) => f.trim()).filter(Boolean);
   const evaluators: Evaluator[] = [];
+  if (flags.model === undefined && fidelities.includes('starlight')) {
+    throw new UsageError('--fidelity starlight needs --model <dir>: a model directory `polaris train` wrote (default polaris-runs/models/starlight)');
+  }
   if (flags.model !== undefined && !fidelities.includes('starlight')) {
     throw new UsageError('--model is the trained model of the starlight evaluator; add starlight to --fidelity (e.g. --fidelity analytical,starlight)');
   }

@@ -112,6 +112,9 @@ describe('polaris train and predict', () => {
     const bad = polaris(['train', '--fidelity', 'fast']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--fidelity fast: expected one of rtl, analytical');
+    const noModel = polaris(['evaluate', '--workload', 'bert', '--fidelity', 'analytical,starlight']);
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toContain('--fidelity starlight needs --model <dir>');
     const missing = polaris(['predict', '--model', join(dir, 'no-model'), '--workload', 'bert']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/starlight option "model": .*no-model does not exist; train one with `polaris train/);

@@ -135,6 +135,7 @@ describe('the starlight evaluator', () => {
     await expect(starlightEvaluator(root)).rejects.toThrow(/holds no saved Starlight model \(no starlight\.json\)/);
     const registry = await registryWithStarlight();
     await expect(registry.evaluator('starlight', {})).rejects.toThrow(PluginOptionsError);
+    await expect(registry.evaluator('starlight', {})).rejects.toThrow(/options\.model: required: the directory of a trained model \(polaris train --out <dir>\)/);
   }, 30_000);
 
   it('refuses to start without its features evaluator loaded', async () => {

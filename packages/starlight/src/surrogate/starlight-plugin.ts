@@ -7,7 +7,9 @@ import { STARLIGHT_EVALUATOR_ID, StarlightEvaluator, starlightModelHash } from '
 
 const starlightOptions = z.strictObject({
   /** Directory written by `Starlight.save` (`polaris train --out`); relative to the current directory. */
-  model: z.string().min(1, 'give the directory of a trained model (polaris train --out <dir>)'),
+  model: z.string({
+    error: (issue) => (issue.input === undefined ? 'required: the directory of a trained model (polaris train --out <dir>)' : 'must be a directory path'),
+  }).min(1, 'give the directory of a trained model (polaris train --out <dir>)'),
   /** Evaluator id that supplies the analytical features (must be loaded in the container). */
   features: z.string().min(1).default('analytical'),
   /** Options of the features evaluator (e.g. its energy table); the model must have been trained with the same. */
