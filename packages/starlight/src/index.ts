@@ -14,4 +14,5 @@ export * from './datasets/index.js';
 export * from './model/index.js';
 export * from './low/index.js';
 export * from './dkl/index.js';
+export * from './metrics/index.js';
 export * from './surrogate/index.js';

@@ -5,7 +5,8 @@ import { Random } from '@polaris/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activeBackendName } from '../backend/index.js';
 import { ANALYTICAL_LOG2_CYCLES_INDEX, ANALYTICAL_LOG2_ENERGY_INDEX, FEATURE_LENGTH } from '../features/index.js';
-import { DOSA_METADATA_FILE, type DosaPrediction, DosaPredictor, type DosaSample } from './dosa-predictor.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { DOSA_METADATA_FILE, type DosaPrediction, DosaPredictor, type DosaSample, denseWithFastGradient } from './dosa-predictor.js';
 
 /**
  * A synthetic task where the analytical model is biased: truth = analytical + a constant
@@ -75,6 +76,44 @@ describe('DosaPredictor', () => {
     expect(Array.from(a.predict(test.map((s) => s.features)).logCycles)).toEqual(Array.from(b.predict(test.map((s) => s.features)).logCycles));
     a.dispose();
     b.dispose();
+  });
+
+  it('another seed gives another model; early stopping is deterministic too and keeps its best epoch', async () => {
+    const a = DosaPredictor.create({ variant: 'dnn', ...tiny, epochs: 3 });
+    const b = DosaPredictor.create({ variant: 'dnn', ...tiny, epochs: 3, seed: 8 });
+    expect(await a.fit(train)).not.toBe(await b.fit(train));
+    const early = () => DosaPredictor.create({ variant: 'residual', ...tiny, epochs: 30, validationFraction: 0.1, patience: 3 });
+    const c = early();
+    const d = early();
+    expect(await c.fit(train)).toBe(await d.fit(train));
+    const training = c.metadata.training!;
+    expect(training.validationSamples).toBe(26);
+    expect(training.samples).toBe(train.length - 26);
+    expect(training.bestEpoch).toBeGreaterThanOrEqual(1);
+    expect(training.bestEpoch).toBeLessThanOrEqual(training.epochs);
+    expect(training.epochs === 30 || training.epochs - training.bestEpoch! === 3).toBe(true);
+    expect(d.metadata.training).toMatchObject({ epochs: training.epochs, bestEpoch: training.bestEpoch, validationLoss: training.validationLoss });
+    expect(Array.from(c.predict(test.map((s) => s.features)).logEnergy)).toEqual(Array.from(d.predict(test.map((s) => s.features)).logEnergy));
+    for (const m of [a, b, c, d]) m.dispose();
+  });
+
+  it('the dense layer\'s hand-written gradient equals tfjs\' automatic one', () => {
+    const rng = new Random(3);
+    const t = (rows: number, cols: number) => tf.tensor2d(Array.from({ length: rows * cols }, () => rng.normal()), [rows, cols]);
+    const [x, w, dy] = [t(5, 7), t(7, 3), t(5, 3)];
+    const b = tf.tensor1d([0.1, -0.2, 0.3]);
+    const fast = tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => tf.mul(denseWithFastGradient(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D), dy))([x, w, b]);
+    const auto = tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => tf.mul(tf.add(tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D), bi), dy))([x, w, b]);
+    tf.tidy(() => {
+      const values = [denseWithFastGradient(x, w, b), tf.add(tf.matMul(x, w), b)].map((v) => Array.from(v.dataSync()));
+      values[0].forEach((v, i) => expect(v).toBeCloseTo(values[1][i], 4));
+    });
+    fast.forEach((g, k) => {
+      expect(g.shape).toEqual(auto[k].shape);
+      const [gf, ga] = [g.dataSync(), auto[k].dataSync()];
+      gf.forEach((v, i) => expect(v).toBeCloseTo(ga[i], 4));
+    });
+    tf.dispose([x, w, dy, b, ...fast, ...auto]);
   });
 
   it('save → load → predict gives identical numbers, with the featurizer version and training metadata stored', async () => {

@@ -15,11 +15,26 @@
  * Inputs are standardised with the training set's per-feature mean and standard deviation
  * (features with zero spread are only centred).
  *
+ * Training (what DOSA did, from its public code, `dataset/dse/latency_model.py`): the latency
+ * MLP is trained with `torch.nn.L1Loss`, Adam at lr 1e-5, full-batch (`batch_size=100000`), for
+ * `num_iters=50000` iterations (the call in `mapping_driven_hw_search.py`); DOSA's "both"
+ * predictor adds the MLP's output to the analytical estimate (in normalised units), its "dnn"
+ * predictor uses the MLP alone. DOSA learns energy with a separate, small model; here one MLP
+ * predicts both targets. 50,000 full-batch steps of a 6.6 M-parameter MLP are far beyond a CPU
+ * budget, so the defaults here are Adam at 1e-3, batches of 256 rows and 200 epochs, optionally
+ * early-stopped on a seeded validation split ({@link DosaOptions.validationFraction}).
+ *
+ * Speed: training runs its own step (forward, L1 loss and `optimizer.minimize` inside
+ * `tf.tidy`) on the model's variables instead of `trainOnBatch`, with a dense layer whose
+ * gradient avoids the transposed matrix products that the WASM backend runs 10–100× slower
+ * ({@link denseWithFastGradient}); `predict` keeps transposed kernels for the same reason. On
+ * the 2-core team VM (WASM SIMD) an epoch of 256 rows went from ~9 s to ~1 s.
+ *
  * Determinism: kernels are initialised with seeded Glorot-uniform initialisers, the epoch
- * shuffle uses core's seeded {@link Random}, and dropout is seeded per batch: tfjs' Dropout layer
- * reads its `seed` field on every call, so before each batch every Dropout layer gets a fresh
- * seed drawn from the run's seeded stream (a fixed seed would give the same mask every batch).
- * The same seed, data and backend give the same model.
+ * shuffle and the validation split use core's seeded {@link Random}, and every training step
+ * draws one dropout seed per hidden layer from the run's seeded stream for `tf.dropout` (the
+ * inverted dropout tfjs' Dropout layer applies in training). The same seed, data and backend
+ * give the same model.
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,16 +56,43 @@ export const DOSA_METADATA_FILE = 'dosa-predictor.json';
 const METADATA_KIND = 'polaris/dosa-predictor';
 const METADATA_FORMAT = 1;
 
+/** Epochs when none are given. */
+export const DOSA_DEFAULT_EPOCHS = 200;
+/**
+ * Rows per gradient step when none is given. DOSA trains full-batch (its latency MLP uses a
+ * DataLoader with `batch_size=100000`, more rows than any of its datasets); 256 keeps small
+ * sets full-batch and bounds a step's memory on large ones. On the WASM backend a step costs
+ * roughly a fixed ~0.3–0.5 s for the 6.6 M parameters (Adam, weight re-packing) plus the
+ * per-row products, so large batches are also much faster per epoch than batches of 32.
+ */
+export const DOSA_DEFAULT_BATCH_SIZE = 256;
+/**
+ * Adam's step size when none is given. DOSA used 1e-5 for 50,000 full-batch iterations; with
+ * the few hundred steps affordable here 1e-3 is used instead.
+ */
+export const DOSA_DEFAULT_LEARNING_RATE = 1e-3;
+
 export interface DosaOptions {
   readonly variant: DosaVariant;
   /** Hidden layer widths; DOSA's by default (tests may use tiny ones). */
   readonly hidden?: readonly number[];
   /** Dropout rate after each hidden layer (0.3). */
   readonly dropout?: number;
+  /** Maximum epochs ({@link DOSA_DEFAULT_EPOCHS}); fewer when early stopping ends training. */
   readonly epochs?: number;
+  /** Rows per step ({@link DOSA_DEFAULT_BATCH_SIZE}). */
   readonly batchSize?: number;
+  /** Adam's step size ({@link DOSA_DEFAULT_LEARNING_RATE}). */
   readonly learningRate?: number;
   readonly seed?: number;
+  /**
+   * Fraction of the fitted rows held out (seeded, at least one row) to early-stop on; 0 (the
+   * default) trains on every row for `epochs` epochs. Normalisation statistics come from the
+   * remaining rows only.
+   */
+  readonly validationFraction?: number;
+  /** Epochs without a lower validation L1 loss before stopping (20); the best epoch's weights are kept. */
+  readonly patience?: number;
 }
 
 /** One training row: a feature vector and the measured per-layer targets (natural logs). */
@@ -89,6 +131,10 @@ export interface DosaMetadata {
     readonly wallMs: number;
     readonly backend: string | null;
     readonly trainedAt: string;
+    /** With early stopping: rows held out, the epoch whose weights were kept and its validation loss. */
+    readonly validationSamples?: number;
+    readonly bestEpoch?: number;
+    readonly validationLoss?: number;
   } | null;
 }
 
@@ -112,6 +158,96 @@ function toMatrix(rows: readonly Float32Array[] | Float32Array): Float32Array {
     out.set(row, r * FEATURE_LENGTH);
   });
   return out;
+}
+
+/** One dense layer's variables, read from the tfjs-layers model so training updates it in place. */
+interface DenseVariables {
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly activation: 'gelu' | 'softplus';
+}
+
+/** The Dense layers of a model built by `buildModel`, in order, with their variables. */
+function denseStack(model: tfl.LayersModel): DenseVariables[] {
+  const dense = model.layers.filter((l) => l.getClassName() === 'Dense');
+  return dense.map((layer, i) => {
+    const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    return { kernel, bias, activation: i === dense.length - 1 ? 'softplus' : 'gelu' };
+  });
+}
+
+/**
+ * `x·W + b` whose gradient uses only untransposed matrix products. tfjs' own gradient of
+ * `matMul` asks for `matMul(x, dy, transposeA = true)` and `matMul(dy, W, transposeB = true)`;
+ * the WASM backend runs those through a slow generic kernel (about 0.03–0.3 GFLOPS here against
+ * 7–27 GFLOPS for the plain product), which made one training step on DOSA's 2048-wide layers
+ * cost seconds. Here `dW = transpose(x)·dy` (the transpose is batch-sized) and
+ * `dx = transpose(W·transpose(dy))`, so the big weight matrix is never re-packed; the forward
+ * product is `transpose(transpose(W)·transpose(x))` (one transpose of W instead of a re-pack).
+ * Exported for its gradient test.
+ */
+export const denseWithFastGradient = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.add(tf.transpose(tf.matMul(tf.transpose(w), tf.transpose(x))), b),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.transpose(tf.matMul(ws, tf.transpose(dy))), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/** GELU with the exact erf form, the same formula as tfjs-layers' `gelu` activation used by `predict`. */
+function gelu(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))));
+}
+
+/**
+ * The network on a batch. With `dropout`, inverted dropout (tfjs' `tf.dropout`, as the Dropout
+ * layer does in training) follows each hidden layer with its own seed; without it this is the
+ * inference network `predict` runs.
+ */
+function forward(net: readonly DenseVariables[], x: tf.Tensor2D, dropout?: { readonly rate: number; readonly seeds: readonly number[] }): tf.Tensor2D {
+  let h = x;
+  net.forEach((d, i) => {
+    const z = denseWithFastGradient(h, d.kernel as tf.Tensor2D, d.bias as tf.Tensor1D);
+    if (d.activation === 'softplus') {
+      h = tf.softplus(z);
+      return;
+    }
+    h = gelu(z);
+    if (dropout && dropout.rate > 0) h = tf.dropout(h, dropout.rate, undefined, dropout.seeds[i]) as tf.Tensor2D;
+  });
+  return h;
+}
+
+/** Rows per inference call in {@link DosaPredictor.predict}. */
+const PREDICT_BATCH = 1024;
+
+/** A dense layer prepared for inference: its kernel transposed once, `[out, in]`. */
+interface InferenceLayer {
+  readonly kernelT: tf.Tensor2D;
+  readonly bias: tf.Variable;
+  readonly activation: 'gelu' | 'softplus';
+}
+
+/**
+ * The inference network as `hᵀ ← act(Wᵀ·hᵀ + b)`: the WASM matrix product is about 3× faster
+ * when the large operand comes first (it packs the second operand on every call), so `predict`
+ * keeps each kernel transposed and the activations transposed (`[width, rows]`) throughout.
+ */
+function inferTransposed(layers: readonly InferenceLayer[], x: tf.Tensor2D): tf.Tensor2D {
+  let h = tf.transpose(x);
+  for (const l of layers) {
+    const z = tf.add(tf.matMul(l.kernelT, h), tf.reshape(l.bias, [-1, 1])) as tf.Tensor2D;
+    h = l.activation === 'softplus' ? tf.softplus(z) : gelu(z);
+  }
+  return tf.transpose(h);
+}
+
+/** Mean absolute error over every entry (Keras' `meanAbsoluteError` averaged over the batch). */
+function l1(prediction: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {
+  return tf.mean(tf.abs(tf.sub(prediction, target)));
 }
 
 export class DosaPredictor {
@@ -178,84 +314,134 @@ export class DosaPredictor {
   }
 
   /**
-   * Trains on `samples` (a no-op for the `analytical` variant). Selects the default backend first unless one was selected already.
-   * @returns the final epoch's mean L1 loss (null for `analytical`).
+   * Trains on `samples` (a no-op for the `analytical` variant). Selects the default backend first
+   * unless one was selected already. With `validationFraction` > 0 a seeded part of `samples` is
+   * held out, training stops after `patience` epochs without a better validation loss and the
+   * best epoch's weights are kept (see {@link DosaOptions}).
+   * @returns the final epoch's mean L1 training loss (null for `analytical`).
    */
   async fit(samples: readonly DosaSample[]): Promise<number | null> {
     if (this.meta.variant === 'analytical') return null;
     if (samples.length === 0) throw new RangeError('DosaPredictor.fit: no samples');
     const options = this.trainingOptions ?? { variant: this.meta.variant };
-    const epochs = options.epochs ?? 200;
-    const batchSize = options.batchSize ?? 32;
-    const learningRate = options.learningRate ?? 1e-3;
+    const epochs = options.epochs ?? DOSA_DEFAULT_EPOCHS;
+    const batchSize = options.batchSize ?? DOSA_DEFAULT_BATCH_SIZE;
+    const learningRate = options.learningRate ?? DOSA_DEFAULT_LEARNING_RATE;
     const seed = options.seed ?? 0;
+    const validationFraction = options.validationFraction ?? 0;
+    const patience = options.patience ?? 20;
+    if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`DosaPredictor.fit: epochs must be a positive integer, got ${epochs}`);
+    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`DosaPredictor.fit: batchSize must be a positive integer, got ${batchSize}`);
+    if (!(validationFraction >= 0 && validationFraction < 1)) throw new RangeError(`DosaPredictor.fit: validationFraction must be in [0, 1), got ${validationFraction}`);
+    if (!(Number.isInteger(patience) && patience >= 1)) throw new RangeError(`DosaPredictor.fit: patience must be a positive integer, got ${patience}`);
+    for (const s of samples) if (!Number.isFinite(s.logCycles) || !Number.isFinite(s.logEnergy)) throw new RangeError('DosaPredictor.fit: a target is not finite');
     const started = performance.now();
     await ensureBackend();
-    const X = toMatrix(samples.map((s) => s.features));
-    const n = samples.length;
+
+    const rng = new Random(seed);
+    // Validation rows: a seeded subset, at least one row and at least one row left to train on.
+    let trainRows = samples;
+    let validRows: readonly DosaSample[] = [];
+    if (validationFraction > 0 && samples.length >= 2) {
+      const count = Math.min(samples.length - 1, Math.max(1, Math.round(validationFraction * samples.length)));
+      const held = new Set(rng.fork('validation').shuffle(Array.from({ length: samples.length }, (_, i) => i)).slice(0, count));
+      trainRows = samples.filter((_, i) => !held.has(i));
+      validRows = samples.filter((_, i) => held.has(i));
+    }
+
+    const X = toMatrix(trainRows.map((s) => s.features));
+    const n = trainRows.length;
     const mean = new Array<number>(FEATURE_LENGTH).fill(0);
     const std = new Array<number>(FEATURE_LENGTH).fill(0);
     for (let r = 0; r < n; r++) for (let j = 0; j < FEATURE_LENGTH; j++) mean[j] += X[r * FEATURE_LENGTH + j] / n;
     for (let r = 0; r < n; r++) for (let j = 0; j < FEATURE_LENGTH; j++) std[j] += (X[r * FEATURE_LENGTH + j] - mean[j]) ** 2 / n;
     for (let j = 0; j < FEATURE_LENGTH; j++) std[j] = Math.sqrt(std[j]) > 1e-9 ? Math.sqrt(std[j]) : 1;
-    const ys = samples.map((s) => [s.logCycles, s.logEnergy]);
-    for (const [c, e] of ys) if (!Number.isFinite(c) || !Number.isFinite(e)) throw new RangeError('DosaPredictor.fit: a target is not finite');
-    const range = (t: number): [number, number] => {
+    const range = (t: 0 | 1): [number, number] => {
       let lo = Infinity;
       let hi = -Infinity;
-      for (const y of ys) {
-        lo = Math.min(lo, y[t]);
-        hi = Math.max(hi, y[t]);
+      for (const s of trainRows) {
+        const y = t === 0 ? s.logCycles : s.logEnergy;
+        lo = Math.min(lo, y);
+        hi = Math.max(hi, y);
       }
       return [lo, hi];
     };
     this.meta = { ...this.meta, featureMean: mean, featureStd: std, targetRange: [range(0), range(1)] };
-    const Y = new Float32Array(n * TARGETS);
-    samples.forEach((s, r) => {
-      const a = analyticalLogs(X, r * FEATURE_LENGTH);
-      for (let t = 0; t < TARGETS; t++) Y[r * TARGETS + t] = this.encodeTarget(ys[r][t], a[t], t);
-    });
-    const Xn = this.standardise(X);
+    const encode = (rows: readonly DosaSample[], matrix: Float32Array): Float32Array => {
+      const Y = new Float32Array(rows.length * TARGETS);
+      rows.forEach((s, r) => {
+        const a = analyticalLogs(matrix, r * FEATURE_LENGTH);
+        Y[r * TARGETS] = this.encodeTarget(s.logCycles, a[0], 0);
+        Y[r * TARGETS + 1] = this.encodeTarget(s.logEnergy, a[1], 1);
+      });
+      return Y;
+    };
+    const Y = encode(trainRows, X);
+    const XV = validRows.length > 0 ? toMatrix(validRows.map((s) => s.features)) : undefined;
+    const YV = XV ? encode(validRows, XV) : undefined;
 
-    const rng = new Random(seed);
+    this.disposeInference();
     this.model?.dispose();
+    this.model = undefined;
     const model = this.buildModel(rng.fork('init'));
-    model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanAbsoluteError' });
-    const dropouts = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as { seed?: number }[];
+    const net = denseStack(model);
+    const variables = net.flatMap((d) => [d.kernel, d.bias]);
+    const optimizer = tf.train.adam(learningRate);
     const shuffleRng = rng.fork('shuffle');
     const dropoutRng = rng.fork('dropout');
+    const xAll = tf.tensor2d(this.standardise(X), [n, FEATURE_LENGTH]);
+    const yAll = tf.tensor2d(Y, [n, TARGETS]);
+    const xValid = XV ? tf.tensor2d(this.standardise(XV), [validRows.length, FEATURE_LENGTH]) : undefined;
+    const yValid = YV ? tf.tensor2d(YV, [validRows.length, TARGETS]) : undefined;
     const order = Array.from({ length: n }, (_, i) => i);
+    const dropout = this.meta.dropout;
     let finalLoss = Number.NaN;
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const perm = shuffleRng.shuffle(order);
-      let lossSum = 0;
-      for (let start = 0; start < n; start += batchSize) {
-        const idx = perm.slice(start, start + batchSize);
-        const xb = new Float32Array(idx.length * FEATURE_LENGTH);
-        const yb = new Float32Array(idx.length * TARGETS);
-        idx.forEach((r, k) => {
-          xb.set(Xn.subarray(r * FEATURE_LENGTH, (r + 1) * FEATURE_LENGTH), k * FEATURE_LENGTH);
-          yb.set(Y.subarray(r * TARGETS, (r + 1) * TARGETS), k * TARGETS);
-        });
-        for (const d of dropouts) d.seed = dropoutRng.int(0, 2 ** 31 - 1);
-        const xt = tf.tensor2d(xb, [idx.length, FEATURE_LENGTH]);
-        const yt = tf.tensor2d(yb, [idx.length, TARGETS]);
-        try {
-          const loss = await model.trainOnBatch(xt, yt);
-          lossSum += (Array.isArray(loss) ? loss[0] : loss) * idx.length;
-        } finally {
-          xt.dispose();
-          yt.dispose();
+    let epochsRun = 0;
+    let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
+    try {
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        const perm = shuffleRng.shuffle(order);
+        let lossSum = 0;
+        for (let start = 0; start < n; start += batchSize) {
+          const idx = perm.slice(start, start + batchSize);
+          const seeds = net.map(() => dropoutRng.int(0, 2 ** 31 - 1));
+          const loss = tf.tidy(() => {
+            const indices = tf.tensor1d(idx, 'int32');
+            const xb = tf.gather(xAll, indices);
+            const yb = tf.gather(yAll, indices);
+            return optimizer.minimize(() => l1(forward(net, xb, { rate: dropout, seeds }), yb), true, variables) as tf.Scalar;
+          });
+          lossSum += loss.dataSync()[0] * idx.length;
+          loss.dispose();
+        }
+        finalLoss = lossSum / n;
+        epochsRun = epoch + 1;
+        if (xValid && yValid) {
+          const validLoss = tf.tidy(() => l1(forward(net, xValid), yValid).dataSync()[0]);
+          if (best === undefined || validLoss < best.loss) {
+            best?.weights.forEach((w) => w.dispose());
+            best = { loss: validLoss, epoch: epochsRun, weights: variables.map((v) => tf.clone(v)) };
+          } else if (epochsRun - best.epoch >= patience) {
+            break;
+          }
         }
       }
-      finalLoss = lossSum / n;
+      if (best) variables.forEach((v, i) => v.assign(best!.weights[i]));
+    } catch (error) {
+      model.dispose();
+      throw error;
+    } finally {
+      best?.weights.forEach((w) => w.dispose());
+      optimizer.dispose();
+      for (const t of [xAll, yAll, xValid, yValid]) t?.dispose();
     }
     this.model = model;
     this.meta = {
       ...this.meta,
       training: {
-        samples: n, epochs, batchSize, learningRate, seed, finalLoss,
+        samples: n, epochs: epochsRun, batchSize, learningRate, seed, finalLoss,
         wallMs: performance.now() - started, backend: activeBackendName() ?? null, trainedAt: new Date().toISOString(),
+        ...(best ? { validationSamples: validRows.length, bestEpoch: best.epoch, validationLoss: best.loss } : {}),
       },
     };
     return finalLoss;
@@ -286,10 +472,13 @@ export class DosaPredictor {
     }
     const model = this.model;
     if (!model) throw new Error(`DosaPredictor (${this.meta.variant}): not trained; call fit() or load() first`);
-    const out = tf.tidy(() => {
-      const y = model.predict(tf.tensor2d(this.standardise(X), [n, FEATURE_LENGTH]), { batchSize: 1024 }) as tf.Tensor;
-      return y.dataSync() as Float32Array;
-    });
+    const layers = this.inferenceWeights(model);
+    const Xn = this.standardise(X);
+    const out = new Float32Array(n * TARGETS);
+    for (let start = 0; start < n; start += PREDICT_BATCH) {
+      const rows = Math.min(PREDICT_BATCH, n - start);
+      out.set(tf.tidy(() => inferTransposed(layers, tf.tensor2d(Xn.subarray(start * FEATURE_LENGTH, (start + rows) * FEATURE_LENGTH), [rows, FEATURE_LENGTH])).dataSync()), start * TARGETS);
+    }
     for (let r = 0; r < n; r++) {
       const a = analyticalLogs(X, r * FEATURE_LENGTH);
       logCycles[r] = this.decodeOutput(out[r * TARGETS], a[0], 0);
@@ -344,7 +533,24 @@ export class DosaPredictor {
 
   /** Frees the network's tensors. */
   dispose(): void {
+    this.disposeInference();
     this.model?.dispose();
     this.model = undefined;
+  }
+
+  /** Transposed kernels for {@link predict}, made once per trained or loaded network. */
+  private inference: { readonly model: tfl.LayersModel; readonly layers: InferenceLayer[] } | undefined;
+
+  private inferenceWeights(model: tfl.LayersModel): InferenceLayer[] {
+    if (this.inference?.model !== model) {
+      this.disposeInference();
+      this.inference = { model, layers: denseStack(model).map((d) => ({ kernelT: tf.keep(tf.transpose(d.kernel)) as tf.Tensor2D, bias: d.bias, activation: d.activation })) };
+    }
+    return this.inference.layers;
+  }
+
+  private disposeInference(): void {
+    this.inference?.layers.forEach((l) => l.kernelT.dispose());
+    this.inference = undefined;
   }
 }
