@@ -40,6 +40,8 @@ export class LatentGp {
   private readonly alpha: tf.Tensor2D;
   private readonly inverseFactorT: tf.Tensor2D;
   private readonly inverseLengthscales: tf.Tensor1D;
+  /** Log marginal likelihood of the normalised residuals under the state's hyperparameters. */
+  readonly logMarginalLikelihood: number;
 
   /**
    * @param z standardised latents `n × d` (row-major); @param ys normalised residuals (n).
@@ -54,6 +56,9 @@ export class LatentGp {
     for (let i = 0; i < n; i++) k[i * n + i] += noise;
     const { factor } = choleskyWithJitter(k, n);
     const alpha = choleskySolve(factor, n, ys);
+    let lml = -0.5 * n * Math.log(2 * Math.PI);
+    for (let i = 0; i < n; i++) lml -= 0.5 * ys[i] * alpha[i] + Math.log(factor[i * n + i]);
+    this.logMarginalLikelihood = lml;
     const li = lowerTriangularInverse(factor, n);
     const norms = new Float32Array(n);
     for (let b = 0; b < n; b++) for (let i = 0; i < d; i++) norms[b] += scaled[b * d + i] ** 2;

@@ -199,10 +199,11 @@ export class Starlight {
       };
     };
     const gpState = { cycles: state('cycles'), energy: state('energy') };
-    const finalPerRow = ['cycles', 'energy'].reduce((s, t) => {
-      const k = t as 'cycles' | 'energy';
-      return s + marginalLikelihood(zsFinal, targets[k].ys, n, d, unpackHyperparameters(theta[k]), false).value / n;
-    }, 0);
+    const gps = {
+      cycles: new LatentGp(zsFinal, targets.cycles.ys, n, d, gpState.cycles),
+      energy: new LatentGp(zsFinal, targets.energy.ys, n, d, gpState.energy),
+    };
+    const finalPerRow = (gps.cycles.logMarginalLikelihood + gps.energy.logMarginalLikelihood) / n;
     const metadata: StarlightMetadata = {
       kind: 'polaris/starlight', format: 1, featurizerVersion: FEATURIZER_VERSION, low: low.metadata,
       latentMean: Array.from(latentMean), latentStd: Array.from(latentStd), rows: n, gp: gpState,
@@ -211,10 +212,7 @@ export class Starlight {
         wallMs: performance.now() - started, backend: activeBackendName() ?? null,
       },
     };
-    return new Starlight(metadata, encoder, {
-      cycles: new LatentGp(zsFinal, targets.cycles.ys, n, d, gpState.cycles),
-      energy: new LatentGp(zsFinal, targets.energy.ys, n, d, gpState.energy),
-    });
+    return new Starlight(metadata, encoder, gps);
   }
 
   /**
