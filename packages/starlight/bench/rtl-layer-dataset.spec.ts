@@ -1,6 +1,6 @@
 import { builtinWorkload, hashDesignPoint, layerKey, layerMacs, makeLayer, mappingViolations, rowCapacityViolations } from '@polaris/core';
 import { describe, expect, it } from 'vitest';
-import { type CachedDraw, cropLayer, datasetLayers, drawLayerPoints, feasiblePeDims, minimumCycles } from './rtl-layer-dataset.js';
+import { type CachedDraw, cropLayer, datasetLayers, dramFloorCycles, layerCycleCap, drawLayerPoints, feasiblePeDims, minimumCycles } from './rtl-layer-dataset.js';
 
 /** The pure steps of the per-layer RTL dataset (no simulator, no store): seconds. */
 describe('rtl layer dataset: layers and cropping', () => {
@@ -18,6 +18,14 @@ describe('rtl layer dataset: layers and cropping', () => {
     expect(minimumCycles({ ...cropped, Q: 75 }, 32)).toBeGreaterThan(125_000);
     const small = makeLayer({ R: 1, S: 1, P: 4, Q: 4, C: 8, K: 8, N: 1 });
     expect(cropLayer(small, 32, 125_000)).toBe(small);
+  });
+
+  it('raises the cap of weight-heavy layers to twice their DRAM floor', () => {
+    const heavy = makeLayer({ R: 3, S: 3, P: 2, Q: 4, C: 1024, K: 1024, N: 1 }); // 9.4 MB of weights
+    const floor = (9 * 1024 * 1024 + 4 * 6 * 1024 + 2 * 4 * 1024) / 8;
+    expect(dramFloorCycles(heavy)).toBe(floor);
+    expect(layerCycleCap(heavy, 500_000)).toBe(Math.ceil(2 * floor));
+    expect(layerCycleCap(makeLayer({ R: 1, S: 1, P: 4, Q: 4, C: 8, K: 8, N: 1 }), 500_000)).toBe(500_000);
   });
 
   it('draws peDim only from arrays that could run the layer under the cap', () => {

@@ -26,7 +26,11 @@
  *   ~0.4 M cycles/s), and it biases the dataset: on the larger layers only mappings that use the
  *   array reasonably well pass, and most random-mapping samples of the biggest layers find no
  *   draw. (The first attempt, cap 1,000,000, headed for ~26 min of simulation on an idle 2-core
- *   machine and over an hour under load; 500,000 halves it.)
+ *   machine and over an hour under load; 500,000 halves it.) A weight-heavy layer whose DRAM
+ *   traffic alone (every weight, input and output byte once at 8 B/cycle, {@link dramFloorCycles})
+ *   needs more than half the cap gets twice that floor as its cap instead ({@link layerCycleCap}):
+ *   cropping P and Q cannot shrink its weights, and it would otherwise get no sample at all
+ *   (U-Net's 512/1024-channel 3×3 convolutions, RetinaNet's P6).
  * - **Spatial cropping**: a layer whose fewest possible cycles on the largest array,
  *   MACs / (min(C, 32)·min(K, 32)) ({@link minimumCycles}), exceed `maxAnalyticalCycles /
  *   cropHeadroom` (default headroom 4, i.e. 125,000 cycles, so real mappings, which do not reach
@@ -50,7 +54,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type DesignPoint, type Evaluation, type EvaluationKey, type Layer, type QueryableStore, type Workload,
-  HardwareSpace, Random, builtinWorkload, describeLayer, hashDesignPoint, layerKey, layerMacs, makeLayer, openStore, workloadHash,
+  HardwareSpace, Random, builtinWorkload, describeLayer, hashDesignPoint, inputHeight, inputWidth, layerKey, layerMacs, makeLayer, openStore,
+  workloadHash,
 } from '@polaris/core';
 import { AnalyticalEvaluator, AnalyticalMapper, type MapperOptions, analyzeNetwork } from '@polaris/analytical';
 import { DEFAULT_RTL_OPTIONS, RtlEvaluator, type RtlOptions } from '@polaris/rtl-sim';
@@ -81,7 +86,7 @@ export interface RtlLayerDatasetOptions {
   readonly storePath?: string;
   /** A draw whose analytical cycles exceed this is redrawn (default 500,000; see the module doc). */
   readonly maxAnalyticalCycles?: number;
-  /** Layers are cropped until their minimum cycles on the largest array ≤ maxAnalyticalCycles / cropHeadroom (default 8). */
+  /** Layers are cropped until their minimum cycles on the largest array ≤ maxAnalyticalCycles / cropHeadroom (default 4). */
   readonly cropHeadroom?: number;
   /** peDim range (default [4, 32]). */
   readonly peDimRange?: readonly [number, number];
@@ -167,6 +172,30 @@ export function feasiblePeDims(layer: Layer, range: readonly [number, number], m
   return [min, range[1]];
 }
 
+/** DRAM bytes per cycle of the analytical model's roofline (DESIGN.md: 8). */
+const DRAM_BYTES_PER_CYCLE = 8;
+
+/**
+ * The fewest cycles any mapping of `layer` can spend on DRAM traffic: every int8 weight and
+ * input and every int8 output crosses the 8-byte/cycle DRAM bus at least once. Cropping P and Q
+ * does not shrink the weights, so this floor can exceed a cycle cap on weight-heavy layers.
+ */
+export function dramFloorCycles(layer: Layer): number {
+  const weights = layer.R * layer.S * layer.C * layer.K;
+  const inputs = layer.N * inputWidth(layer) * inputHeight(layer) * layer.C;
+  const outputs = layer.N * layer.P * layer.Q * layer.K;
+  return (weights + inputs + outputs) / DRAM_BYTES_PER_CYCLE;
+}
+
+/**
+ * The cycle cap of one layer: `maxCycles`, raised to twice the layer's {@link dramFloorCycles}
+ * when that is higher (weight-heavy layers such as U-Net's 1024-channel 3×3 convolutions, whose
+ * 9.4 MB of weights alone take 1.2 M cycles), so no layer is left without samples.
+ */
+export function layerCycleCap(layer: Layer, maxCycles: number): number {
+  return Math.max(maxCycles, Math.ceil(2 * dramFloorCycles(layer)));
+}
+
 /**
  * The fewest cycles any mapping of `layer` can take on a peDim × peDim array: one MAC per PE in
  * use per cycle, with at most min(C, peDim) rows (spatial C) and min(K, peDim) columns (spatial K).
@@ -218,11 +247,13 @@ export function drawLayerPoints(
   const failures: DrawFailure[] = [];
   layers.forEach((layer, layerIndex) => {
     const workload = layerWorkload(layer);
-    const hardwareSpace = new HardwareSpace({ peDim: feasiblePeDims(layer.layer, o.peDimRange, o.maxAnalyticalCycles), spKB: o.bufferRangeKB, accKB: o.bufferRangeKB });
+    const cap = layerCycleCap(layer.layer, o.maxAnalyticalCycles);
+    const hardwareSpace = new HardwareSpace({ peDim: feasiblePeDims(layer.layer, o.peDimRange, cap), spKB: o.bufferRangeKB, accKB: o.bufferRangeKB });
     const layerRng = root.fork(layer.key);
     for (let sample = 0; sample < o.perLayer; sample++) {
       const kind = sample % 2 === 0 ? 'mapper' : 'random';
-      const cacheKey = `${layer.key}|${sample}`;
+      // A layer whose cap is not the global one says so in its key (its draws depend on it).
+      const cacheKey = cap === o.maxAnalyticalCycles ? `${layer.key}|${sample}` : `${layer.key}|cap=${cap}|${sample}`;
       const cached = cache?.get(cacheKey);
       if (cached?.ok) {
         const analytical = analyzeNetwork(workload, cached.point.hardware, cached.point.mappings);
@@ -248,8 +279,8 @@ export function drawLayerPoints(
           continue;
         }
         const analytical = analyzeNetwork(workload, point.hardware, point.mappings);
-        if (analytical.layers[0].cycles > o.maxAnalyticalCycles) {
-          reason = `analytical cycles ${analytical.layers[0].cycles} > cap ${o.maxAnalyticalCycles}`;
+        if (analytical.layers[0].cycles > cap) {
+          reason = `analytical cycles ${analytical.layers[0].cycles} > cap ${cap}`;
           continue;
         }
         drawn = { layerIndex, sample, kind, workload, point, analytical, draws: draw };
