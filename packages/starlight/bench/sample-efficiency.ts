@@ -206,9 +206,8 @@ async function main(): Promise<void> {
   const wallMs = performance.now() - began;
   const report = [
     `## Sample efficiency (backend ${backend}; seeds ${options.seeds.join(', ')}; total wall ${(wallMs / 60000).toFixed(1)} min)`,
-    '',
     ...results.map((r) => markdown(r, backend)),
-    ...unavailable.map((u) => `\nSource ${u.source} unavailable: ${u.error}`),
+    ...unavailable.map((u) => `Source ${u.source} unavailable: ${u.error}`),
   ].join('\n\n');
   process.stdout.write(`${report}\n`);
   mkdirSync(dirname(options.out), { recursive: true });
