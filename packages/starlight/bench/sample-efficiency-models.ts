@@ -3,6 +3,7 @@
  * trains on a list of samples and returns a predictor of per-layer ln(cycles) and ln(energy pJ).
  * Adding a model (e.g. Starlight) is adding one entry to {@link MODELS_UNDER_TEST}.
  */
+import { starlightModel } from './sample-efficiency-starlight.js';
 import { DosaPredictor, type DosaSample, type DosaVariant, type DatasetSample, featurize } from '../src/index.js';
 
 /** Predicted natural logs per sample, optionally with a standard deviation (same units). */
@@ -83,7 +84,12 @@ export function dosaModel(variant: DosaVariant): ModelUnderTest {
 }
 
 /** Every model the benchmark knows, by name. DOSA's predictor comes first: it is the reference. */
-export const MODELS_UNDER_TEST: readonly ModelUnderTest[] = [dosaModel('analytical'), dosaModel('dnn'), dosaModel('residual')];
+export const MODELS_UNDER_TEST: readonly ModelUnderTest[] = [
+  dosaModel('analytical'), dosaModel('dnn'), dosaModel('residual'),
+  starlightModel('starlight'),
+  // Ablation: the pretrained encoder kept frozen (GP hyperparameters only).
+  starlightModel('starlight-frozen', { fineTuneSteps: 0 }),
+];
 
 /** The model whose best EDP accuracy the others must reach ("samples to reach DOSA's best"). */
 export const REFERENCE_MODELS: readonly string[] = ['dosa-analytical', 'dosa-dnn', 'dosa-residual'];

@@ -16,8 +16,10 @@
  *   --models dosa-analytical,dosa-dnn,dosa-residual   (default every entry of sample-efficiency-models.ts)
  *   --quick                    (sizes 25,100; seed 1; reduced training budgets)
  *   --out FILE                 (default polaris-runs/bench/sample-efficiency.json at the repository root)
+ *   --reuse FILE               (merge the runs of models not rerun here from an earlier JSON result,
+ *                               e.g. DOSA's, so adding a model does not retrain the others)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Random } from '@polaris/core';
 import { activeBackendName, ensureBackend, meanAbsolutePercentageError, spearman, type DatasetSample } from '../src/index.js';
@@ -70,7 +72,7 @@ interface SourceResult {
   readonly reach: Reach[]; readonly wallMs: number;
 }
 
-interface Options { sources: SourceName[]; explicitSource: boolean; sizes: (number | 'all')[]; seeds: number[]; models: ModelUnderTest[]; quick: boolean; out: string }
+interface Options { sources: SourceName[]; explicitSource: boolean; sizes: (number | 'all')[]; seeds: number[]; models: ModelUnderTest[]; quick: boolean; out: string; reuse?: string }
 
 function parseArgs(argv: readonly string[]): Options {
   const value = (flag: string): string | undefined => {
@@ -80,7 +82,7 @@ function parseArgs(argv: readonly string[]): Options {
     if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
     return v;
   };
-  const known = new Set(['--source', '--sizes', '--seeds', '--models', '--quick', '--out']);
+  const known = new Set(['--source', '--sizes', '--seeds', '--models', '--quick', '--out', '--reuse']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}; expected ${[...known].join(', ')}`);
   const quick = argv.includes('--quick');
   const source = value('--source') ?? 'all';
@@ -106,16 +108,18 @@ function parseArgs(argv: readonly string[]): Options {
   return {
     sources: source === 'all' ? [...SOURCE_NAMES] : [source as SourceName], explicitSource: source !== 'all',
     sizes, seeds, models, quick, out: resolve(value('--out') ?? join(repoRoot, 'polaris-runs/bench/sample-efficiency.json')),
+    reuse: value('--reuse') === undefined ? undefined : resolve(value('--reuse')!),
   };
 }
 
 const fmt = (x: number, digits: number): string => (Number.isNaN(x) ? '–' : x.toFixed(digits));
 
-async function runSource(loaded: LoadedSource, options: Options, log: (line: string) => void): Promise<SourceResult> {
+async function runSource(loaded: LoadedSource, options: Options, log: (line: string) => void, reused: readonly Run[] = []): Promise<SourceResult> {
   const began = performance.now();
   const { train, test } = loaded.split;
   const sizes = [...new Set(options.sizes.map((s) => (s === 'all' ? train.length : Math.min(s, train.length))))].sort((a, b) => a - b);
-  const runs: Run[] = [];
+  const runs: Run[] = reused.filter((r) => sizes.includes(r.n) && options.seeds.includes(r.seed) && !options.models.some((m) => m.name === r.model));
+  if (runs.length > 0) log(`  reusing ${runs.length} earlier runs of ${[...new Set(runs.map((r) => r.model))].join(', ')}`);
   for (const n of sizes) {
     const label = n === train.length ? `all (${n})` : String(n);
     for (const seed of options.seeds) {
@@ -134,12 +138,14 @@ async function runSource(loaded: LoadedSource, options: Options, log: (line: str
     }
   }
   const rows: Row[] = [];
-  for (const model of options.models) {
+  const modelNames = [...new Set(runs.map((r) => r.model))];
+  for (const name of modelNames) {
     for (const n of sizes) {
-      const mine = runs.filter((r) => r.model === model.name && r.n === n);
+      const mine = runs.filter((r) => r.model === name && r.n === n);
+      if (mine.length === 0) continue;
       const med = {} as Record<MetricTarget, { rho: number; mape: number }>;
       for (const t of METRIC_TARGETS) med[t] = { rho: median(mine.map((r) => r.scores[t].rho)), mape: median(mine.map((r) => r.scores[t].mape)) };
-      rows.push({ model: model.name, n, label: mine[0].label, median: med, medianTrainMs: median(mine.map((r) => r.trainMs)) });
+      rows.push({ model: name, n, label: mine[0].label, median: med, medianTrainMs: median(mine.map((r) => r.trainMs)) });
     }
   }
   const reference = rows.filter((r) => REFERENCE_MODELS.includes(r.model));
@@ -149,10 +155,10 @@ async function runSource(loaded: LoadedSource, options: Options, log: (line: str
     edpMape: bestMape?.median.edp.mape ?? Number.NaN, edpMapeBy: bestMape ? `${bestMape.model} at n=${bestMape.label}` : 'no DOSA model run',
     edpRho: bestRho?.median.edp.rho ?? Number.NaN, edpRhoBy: bestRho ? `${bestRho.model} at n=${bestRho.label}` : 'no DOSA model run',
   };
-  const reach = options.models.map((m) => {
-    const mine = rows.filter((r) => r.model === m.name);
+  const reach = modelNames.map((name) => {
+    const mine = rows.filter((r) => r.model === name);
     return {
-      model: m.name,
+      model: name,
       mapeN: mine.find((r) => r.median.edp.mape <= dosaBest.edpMape)?.n ?? null,
       rhoN: mine.find((r) => r.median.edp.rho >= dosaBest.edpRho)?.n ?? null,
     };
@@ -201,7 +207,8 @@ async function main(): Promise<void> {
       continue;
     }
     log(`source ${name}: ${loaded.description}`);
-    results.push(await runSource(loaded, options, log));
+    const reused = options.reuse ? (JSON.parse(readFileSync(options.reuse, 'utf8')) as { results: SourceResult[] }).results.find((r) => r.source === name)?.runs ?? [] : [];
+    results.push(await runSource(loaded, options, log, reused));
   }
   const wallMs = performance.now() - began;
   const report = [

@@ -1,0 +1,62 @@
+/**
+ * Starlight as a model under test of the sample-efficiency benchmark.
+ *
+ * Starlight-Low is pretrained once per data source on analytical samples only (the analytical
+ * model runs free on every layer of the source — held-out layers included — and on the RTL
+ * dataset's layers; no high-fidelity value is used), then each (n, seed) cell transfers it to the
+ * n high-fidelity training samples with `Starlight.transfer` (its defaults, seed = the cell's).
+ */
+import { layerKey } from '@polaris/core';
+import type { DatasetSample } from '../src/datasets/dataset-sample.js';
+import { Starlight, type StarlightTransferOptions } from '../src/dkl/starlight.js';
+import { featurizeBatch } from '../src/features/featurizer.js';
+import { StarlightLow } from '../src/low/starlight-low.js';
+import { layerTableFromSamples } from '../src/model/layer-table.js';
+import { cachedAnalyticalCorpus } from './analytical-corpus.js';
+import type { ModelUnderTest, TrainContext, TrainedModel } from './sample-efficiency-models.js';
+import { loadFiresimSource } from './sample-efficiency-sources.js';
+
+/** Pretraining budget in the benchmark: analytical samples per layer and epochs (`--quick`: fewer). */
+export const STARLIGHT_BENCH_PRETRAINING = { perLayer: 150, epochs: 30, quickPerLayer: 30, quickEpochs: 5, seed: 1 } as const;
+
+const pretrained = new Map<string, Promise<StarlightLow>>();
+
+async function pretrainFor(context: TrainContext): Promise<StarlightLow> {
+  const key = `${context.source}:${context.quick ? 'quick' : 'full'}`;
+  let low = pretrained.get(key);
+  if (!low) {
+    low = (async () => {
+      const p = STARLIGHT_BENCH_PRETRAINING;
+      let corpus: readonly DatasetSample[] | undefined = context.pretrain;
+      if (!corpus) {
+        // The RTL dataset's layers are always in the corpus; FireSim's layers are added for that source.
+        const extra = context.source === 'firesim' ? loadFiresimSource().split : undefined;
+        const layers = extra ? [...new Map([...extra.train, ...extra.test].map((s) => [layerKey(s.layer), s.layer])).values()] : [];
+        corpus = cachedAnalyticalCorpus({ perLayer: context.quick ? p.quickPerLayer : p.perLayer, extraLayers: layers });
+      }
+      const started = performance.now();
+      const model = await StarlightLow.pretrain(layerTableFromSamples(corpus), { epochs: context.quick ? p.quickEpochs : p.epochs, seed: p.seed });
+      console.error(`starlight: pretrained Starlight-Low for ${context.source} on ${corpus.length} analytical samples in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return model;
+    })();
+    pretrained.set(key, low);
+  }
+  return low;
+}
+
+/** Starlight (deep kernel learning on the pretrained encoder) under a name, with transfer options. */
+export function starlightModel(name = 'starlight', options: StarlightTransferOptions = {}): ModelUnderTest {
+  return {
+    name,
+    async train(trainSamples, context) {
+      const low = await pretrainFor(context);
+      const model = await Starlight.transfer(low, layerTableFromSamples(trainSamples), { ...options, seed: context.seed });
+      const predict: TrainedModel = (samples) => {
+        const p = model.predict(featurizeBatch(samples), samples.length);
+        return { logCycles: p.logCycles.mean, logEnergy: p.logEnergy.mean, stdLogCycles: p.logCycles.std, stdLogEnergy: p.logEnergy.std };
+      };
+      predict.dispose = () => model.dispose();
+      return predict;
+    },
+  };
+}
