@@ -48,6 +48,11 @@ export interface RtlLayerDatasetOptions {
   readonly mapper?: MapperOptions;
   /** Options of the rtl evaluator (default its defaults). */
   readonly rtl?: Partial<RtlOptions>;
+  /**
+   * Simulate the drawn points the store lacks (default true for {@link buildRtlLayerDataset},
+   * false for `loadRtlLayerDataset`, which only reads what the store holds).
+   */
+  readonly simulate?: boolean;
   /** Progress lines (default stderr). */
   readonly log?: (line: string) => void;
 }
