@@ -44,7 +44,9 @@ export function analyticalCorpus(options: AnalyticalCorpusOptions = {}): Dataset
     known.add(key);
     layers.push({ key, workloads: ['extra'], name: describeLayer(layer), original: layer, layer, cropped: false } satisfies DatasetLayer);
   }
-  const { points } = drawLayerPoints(layers, { perLayer: options.perLayer ?? 150, seed: options.seed ?? 1001 });
+  // No cycle cap on the draws (nothing is simulated): no redraws, and slow mappings are in the corpus
+  // too. The layers themselves are the RTL dataset's (its spatial crops included).
+  const { points } = drawLayerPoints(layers, { perLayer: options.perLayer ?? 150, seed: options.seed ?? 1001, maxAnalyticalCycles: Number.POSITIVE_INFINITY });
   return points.map(({ workload, point, analytical }) => ({
     hardware: point.hardware, layer: workload.layers[0].layer, mapping: point.mappings[0], analytical: analytical.layers[0],
     target: { cycles: analytical.layers[0].cycles, energy: analytical.layers[0].energy }, source: 'analytical',

@@ -87,6 +87,8 @@ export function dosaModel(variant: DosaVariant): ModelUnderTest {
 export const MODELS_UNDER_TEST: readonly ModelUnderTest[] = [
   dosaModel('analytical'), dosaModel('dnn'), dosaModel('residual'),
   starlightModel('starlight'),
+  // Its Bayes point for relative error, exp(μ − σ²), instead of the median exp(μ).
+  starlightModel('starlight-mape-point', {}, 'relative-error'),
   // Ablation: the pretrained encoder kept frozen (GP hyperparameters only).
   starlightModel('starlight-frozen', { fineTuneSteps: 0 }),
 ];

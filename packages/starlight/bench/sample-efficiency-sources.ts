@@ -46,7 +46,7 @@ export const RTL_STORE = resolve(join(import.meta.dirname, '../../..'), 'polaris
 export async function loadRtlSource(): Promise<LoadedSource> {
   if (!existsSync(RTL_STORE)) throw new Error(`rtl source: no dataset at ${RTL_STORE}; run npx tsx packages/starlight/bench/rtl-layer-dataset.ts first`);
   const { loadRtlLayerDataset } = await import('./rtl-layer-dataset.js');
-  const samples = await loadRtlLayerDataset({ storePath: RTL_STORE });
+  const samples = await loadRtlLayerDataset({ storePath: RTL_STORE, simulate: false, log: () => {} });
   return describe('rtl', `${RTL_STORE}: ${samples.length} samples`, samples);
 }
 
