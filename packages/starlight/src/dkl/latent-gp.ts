@@ -6,8 +6,13 @@
  * normalised to mean 0, std 1 with the training set's statistics. Kernel: ARD squared
  * exponential (see `gp/ard-kernel.ts`), hyperparameters in those normalised units.
  *
- * Prediction of `m` points costs m·n·d (cross-kernel, one matMul) + m·n (mean) + m·n² (variance,
- * `‖L⁻¹k*‖²` as one matMul with the precomputed `L⁻ᵀ`), all on the active tfjs backend.
+ * Prediction of `m` points costs m·n·d (cross-kernel, one matMul) + m·n (mean) + m·s² (variance,
+ * `‖L_S⁻¹k*_S‖²` as one matMul with a precomputed `L_S⁻ᵀ`), all on the active tfjs backend.
+ * The mean always uses every training row. The variance is exact when n ≤ `varianceRows`
+ * (s = n); above it, it is the posterior variance given the s = `varianceRows` rows a pivoted
+ * Cholesky of K picks (greedy: each next row is the one the chosen rows explain least) — an
+ * upper bound of the exact variance, since conditioning on fewer observations never shrinks it,
+ * and close to it because the chosen rows span the kernel. This keeps σ at m·s² instead of m·n².
  * The standard deviation returned is of an observation (latent variance + noise variance): the
  * noise term is the part of the truth the kernel does not explain, which a search must see.
  */
@@ -40,13 +45,20 @@ export class LatentGp {
   private readonly alpha: tf.Tensor2D;
   private readonly inverseFactorT: tf.Tensor2D;
   private readonly inverseLengthscales: tf.Tensor1D;
+  private readonly varianceRowTensor: tf.Tensor1D | undefined;
   /** Log marginal likelihood of the normalised residuals under the state's hyperparameters. */
   readonly logMarginalLikelihood: number;
 
   /**
    * @param z standardised latents `n × d` (row-major); @param ys normalised residuals (n).
    */
-  constructor(readonly z: Float64Array, readonly ys: Float64Array, readonly n: number, readonly d: number, readonly state: LatentGpState) {
+  /** Training rows behind the variance (all of them when n ≤ varianceRows), ascending. */
+  readonly varianceRowIndices: readonly number[];
+
+  constructor(
+    readonly z: Float64Array, readonly ys: Float64Array, readonly n: number, readonly d: number, readonly state: LatentGpState,
+    varianceRows = DEFAULT_VARIANCE_ROWS,
+  ) {
     const h: GpHyperparameters = {
       logLengthscales: Float64Array.from(state.logLengthscales), logSignalVariance: state.logSignalVariance, logNoiseVariance: state.logNoiseVariance,
     };
@@ -56,17 +68,24 @@ export class LatentGp {
     for (let i = 0; i < n; i++) k[i * n + i] += noise;
     const { factor } = choleskyWithJitter(k, n);
     const alpha = choleskySolve(factor, n, ys);
+    const rows = n <= varianceRows ? Array.from({ length: n }, (_, i) => i) : pivotedCholeskyRows(k, n, varianceRows);
+    this.varianceRowIndices = rows;
+    const s = rows.length;
+    const ks = new Float64Array(s * s);
+    for (let a = 0; a < s; a++) for (let b = 0; b < s; b++) ks[a * s + b] = k[rows[a] * n + rows[b]];
+    const varianceFactor = s === n ? factor : choleskyWithJitter(ks, s).factor;
     let lml = -0.5 * n * Math.log(2 * Math.PI);
     for (let i = 0; i < n; i++) lml -= 0.5 * ys[i] * alpha[i] + Math.log(factor[i * n + i]);
     this.logMarginalLikelihood = lml;
-    const li = lowerTriangularInverse(factor, n);
+    const li = lowerTriangularInverse(varianceFactor, s);
     const norms = new Float32Array(n);
     for (let b = 0; b < n; b++) for (let i = 0; i < d; i++) norms[b] += scaled[b * d + i] ** 2;
     this.scaledTrain = tf.tensor2d(Float32Array.from(scaled), [n, d]);
     this.trainSquaredNorms = tf.tensor2d(norms, [1, n]);
     this.alpha = tf.tensor2d(Float32Array.from(alpha), [n, 1]);
     // (L⁻¹)ᵀ so that V = K* · L⁻ᵀ has rows (L⁻¹k*)ᵀ.
-    this.inverseFactorT = tf.transpose(tf.tensor2d(Float32Array.from(li), [n, n]));
+    this.inverseFactorT = tf.transpose(tf.tensor2d(Float32Array.from(li), [s, s]));
+    this.varianceRowTensor = s === n ? undefined : tf.tensor1d(rows, 'int32');
     this.inverseLengthscales = tf.tensor1d(Float32Array.from(h.logLengthscales, (l) => Math.exp(-l)));
   }
 
@@ -81,7 +100,7 @@ export class LatentGp {
     const squared = tf.relu(tf.sub(tf.add(testNorms, this.trainSquaredNorms), tf.mul(2, tf.matMul(scaled, this.scaledTrain, false, true))));
     const kStar = tf.mul(signal, tf.exp(tf.mul(-0.5, squared)));
     const meanNorm = tf.reshape(tf.matMul(kStar, this.alpha), [-1]);
-    const v = tf.matMul(kStar, this.inverseFactorT);
+    const v = tf.matMul(this.varianceRowTensor ? tf.gather(kStar, this.varianceRowTensor, 1) : kStar, this.inverseFactorT);
     const variance = tf.relu(tf.sub(signal + noise, tf.sum(tf.square(v), 1)));
     const { residualMean, residualStd } = this.state;
     return {
@@ -92,5 +111,38 @@ export class LatentGp {
 
   dispose(): void {
     for (const t of [this.scaledTrain, this.trainSquaredNorms, this.alpha, this.inverseFactorT, this.inverseLengthscales]) t.dispose();
+    this.varianceRowTensor?.dispose();
   }
+}
+
+/** Training rows behind σ by default: exact σ up to this many rows, and the m·s² cost bound above it. */
+export const DEFAULT_VARIANCE_ROWS = 256;
+
+/**
+ * `count` row indices of the symmetric positive-definite `k` (`n × n`) chosen greedily by a
+ * pivoted Cholesky: each next row is the one with the largest residual diagonal (the variance the
+ * rows chosen so far leave unexplained). O(n · count²). Returned ascending.
+ */
+export function pivotedCholeskyRows(k: Float64Array, n: number, count: number): number[] {
+  const residual = Float64Array.from({ length: n }, (_, i) => k[i * n + i]);
+  const columns: Float64Array[] = [];
+  const chosen: number[] = [];
+  const taken = new Uint8Array(n);
+  for (let r = 0; r < Math.min(count, n); r++) {
+    let p = -1;
+    for (let i = 0; i < n; i++) if (!taken[i] && (p < 0 || residual[i] > residual[p])) p = i;
+    if (residual[p] <= 0) break;
+    const pivot = Math.sqrt(residual[p]);
+    const column = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      let v = k[p * n + j];
+      for (const c of columns) v -= c[p] * c[j];
+      column[j] = v / pivot;
+    }
+    for (let j = 0; j < n; j++) residual[j] -= column[j] * column[j];
+    columns.push(column);
+    chosen.push(p);
+    taken[p] = 1;
+  }
+  return chosen.sort((a, b) => a - b);
 }

@@ -28,7 +28,7 @@ import { DenseNetwork } from '../model/dense-network.js';
 import { type LayerTable, type LogTargets, analyticalPriorFromFeatures } from '../model/layer-table.js';
 import { loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
 import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata } from '../low/starlight-low.js';
-import { LatentGp, type LatentGpState } from './latent-gp.js';
+import { DEFAULT_VARIANCE_ROWS, LatentGp, type LatentGpState } from './latent-gp.js';
 
 export interface StarlightTransferOptions {
   readonly seed?: number;
@@ -49,6 +49,12 @@ export interface StarlightTransferOptions {
   readonly hyperparameterRows?: number;
   /** Adam steps per start of the initial hyperparameter fit (default 100). */
   readonly hyperparameterIterations?: number;
+  /**
+   * Training rows behind σ (default {@link DEFAULT_VARIANCE_ROWS}): σ is exact up to this many
+   * rows, and above it an upper bound from a pivoted-Cholesky subset (see `LatentGp`), which
+   * keeps prediction at m·s² instead of m·n². `Infinity` forces exact σ.
+   */
+  readonly varianceRows?: number;
   /** Random restarts of the initial hyperparameter fit (default 1). */
   readonly hyperparameterRestarts?: number;
 }
@@ -74,6 +80,8 @@ export interface StarlightMetadata {
   readonly latentMean: readonly number[];
   readonly latentStd: readonly number[];
   readonly rows: number;
+  /** See {@link StarlightTransferOptions.varianceRows} (null = exact σ). */
+  readonly varianceRows: number | null;
   readonly gp: { readonly cycles: LatentGpState; readonly energy: LatentGpState };
   readonly training: {
     readonly seed: number;
@@ -200,14 +208,16 @@ export class Starlight {
       };
     };
     const gpState = { cycles: state('cycles'), energy: state('energy') };
+    const varianceRows = options.varianceRows ?? DEFAULT_VARIANCE_ROWS;
     const gps = {
-      cycles: new LatentGp(zsFinal, targets.cycles.ys, n, d, gpState.cycles),
-      energy: new LatentGp(zsFinal, targets.energy.ys, n, d, gpState.energy),
+      cycles: new LatentGp(zsFinal, targets.cycles.ys, n, d, gpState.cycles, varianceRows),
+      energy: new LatentGp(zsFinal, targets.energy.ys, n, d, gpState.energy, varianceRows),
     };
     const finalPerRow = (gps.cycles.logMarginalLikelihood + gps.energy.logMarginalLikelihood) / n;
     const metadata: StarlightMetadata = {
       kind: 'polaris/starlight', format: 1, featurizerVersion: FEATURIZER_VERSION, low: low.metadata,
       latentMean: Array.from(latentMean), latentStd: Array.from(latentStd), rows: n, gp: gpState,
+      varianceRows: Number.isFinite(varianceRows) ? varianceRows : null,
       training: {
         seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? finalPerRow, finalPerRow],
         wallMs: performance.now() - started, backend: activeBackendName() ?? null,
@@ -254,6 +264,17 @@ export class Starlight {
     return out;
   }
 
+  /** The same model with σ from `rows` training rows (`Infinity`: exact σ); an independent copy. */
+  withVarianceRows(rows: number): Starlight {
+    const { cols, hidden, latentDim: d } = this.metadata.low;
+    const gp = (g: LatentGp) => new LatentGp(g.z, g.ys, g.n, g.d, g.state, rows);
+    return new Starlight(
+      { ...this.metadata, varianceRows: Number.isFinite(rows) ? rows : null },
+      DenseNetwork.fromWeights('encoder', [cols, ...hidden, 2 * d], this.encoder.namedWeights()),
+      { cycles: gp(this.gps.cycles), energy: gp(this.gps.energy) },
+    );
+  }
+
   /** Writes `starlight.json` (metadata, GP state) and `starlight.bin` (encoder, training latents and targets). */
   async save(dir: string): Promise<void> {
     const { n, d } = this.gps.cycles;
@@ -279,8 +300,8 @@ export class Starlight {
     };
     const z = tensor('train/z', n * d);
     return new Starlight(metadata, DenseNetwork.fromWeights('encoder', [cols, ...hidden, 2 * d], weights), {
-      cycles: new LatentGp(z, tensor('train/cycles', n), n, d, metadata.gp.cycles),
-      energy: new LatentGp(z, tensor('train/energy', n), n, d, metadata.gp.energy),
+      cycles: new LatentGp(z, tensor('train/cycles', n), n, d, metadata.gp.cycles, metadata.varianceRows ?? Number.POSITIVE_INFINITY),
+      energy: new LatentGp(z, tensor('train/energy', n), n, d, metadata.gp.energy, metadata.varianceRows ?? Number.POSITIVE_INFINITY),
     });
   }
 
