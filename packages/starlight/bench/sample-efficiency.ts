@@ -31,8 +31,12 @@ export const DEFAULT_SEEDS: readonly number[] = [1, 2, 3];
 const METRIC_TARGETS = ['cycles', 'energy', 'edp'] as const;
 type MetricTarget = (typeof METRIC_TARGETS)[number];
 
-/** Accuracy on the held-out split: Spearman ρ (unitless) and MAPE (%) per target. */
-export type Scores = Record<MetricTarget, { readonly rho: number; readonly mape: number }>;
+/**
+ * Accuracy on the held-out split: Spearman ρ (unitless) and MAPE (%) per target; for models with
+ * a σ, `edpCoverage` = the fraction of samples whose ln EDP lies within ±1σ of the prediction
+ * (σ of ln EDP = √(σ²_lnC + σ²_lnE); a calibrated Gaussian gives 0.68).
+ */
+export type Scores = Record<MetricTarget, { readonly rho: number; readonly mape: number }> & { readonly edpCoverage?: number };
 
 /** Scores of a prediction against the samples' targets (linear units; EDP = cycles × energy per layer). */
 export function scorePrediction(prediction: ModelPrediction, samples: readonly DatasetSample[]): Scores {
@@ -49,7 +53,11 @@ export function scorePrediction(prediction: ModelPrediction, samples: readonly D
   });
   const out = {} as Record<MetricTarget, { rho: number; mape: number }>;
   for (const t of METRIC_TARGETS) out[t] = { rho: spearman(pred[t], truth[t]), mape: meanAbsolutePercentageError(pred[t], truth[t]) };
-  return out;
+  const { stdLogCycles: sc, stdLogEnergy: se } = prediction;
+  if (!sc || !se) return out;
+  let inside = 0;
+  for (let i = 0; i < n; i++) if (Math.abs(Math.log(truth.edp[i]) - Math.log(pred.edp[i])) <= Math.hypot(sc[i], se[i])) inside++;
+  return { ...out, edpCoverage: inside / n };
 }
 
 /** The seeded subset of n training samples for a seed (nested across n: a prefix of one permutation). */
@@ -143,8 +151,10 @@ async function runSource(loaded: LoadedSource, options: Options, log: (line: str
     for (const n of sizes) {
       const mine = runs.filter((r) => r.model === name && r.n === n);
       if (mine.length === 0) continue;
-      const med = {} as Record<MetricTarget, { rho: number; mape: number }>;
+      const med = {} as Record<MetricTarget, { rho: number; mape: number }> & { edpCoverage?: number };
       for (const t of METRIC_TARGETS) med[t] = { rho: median(mine.map((r) => r.scores[t].rho)), mape: median(mine.map((r) => r.scores[t].mape)) };
+      const coverage = mine.flatMap((r) => (r.scores.edpCoverage === undefined ? [] : [r.scores.edpCoverage]));
+      if (coverage.length > 0) med.edpCoverage = median(coverage);
       rows.push({ model: name, n, label: mine[0].label, median: med, medianTrainMs: median(mine.map((r) => r.trainMs)) });
     }
   }
@@ -174,9 +184,9 @@ function markdown(result: SourceResult, backend: string): string {
     '',
     'Median over seeds; ρ = Spearman, MAPE in % on linear values; EDP = cycles × energy per layer.',
     '',
-    '| model | n | cycles ρ | cycles MAPE | energy ρ | energy MAPE | EDP ρ | EDP MAPE | train s |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...result.rows.map((r) => `| ${r.model} | ${r.label} | ${fmt(r.median.cycles.rho, 3)} | ${fmt(r.median.cycles.mape, 1)} | ${fmt(r.median.energy.rho, 3)} | ${fmt(r.median.energy.mape, 1)} | ${fmt(r.median.edp.rho, 3)} | ${fmt(r.median.edp.mape, 1)} | ${fmt(r.medianTrainMs / 1000, 1)} |`),
+    '| model | n | cycles ρ | cycles MAPE | energy ρ | energy MAPE | EDP ρ | EDP MAPE | EDP ±1σ coverage | train s |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...result.rows.map((r) => `| ${r.model} | ${r.label} | ${fmt(r.median.cycles.rho, 3)} | ${fmt(r.median.cycles.mape, 1)} | ${fmt(r.median.energy.rho, 3)} | ${fmt(r.median.energy.mape, 1)} | ${fmt(r.median.edp.rho, 3)} | ${fmt(r.median.edp.mape, 1)} | ${r.median.edpCoverage === undefined ? '–' : fmt(r.median.edpCoverage, 2)} | ${fmt(r.medianTrainMs / 1000, 1)} |`),
     '',
     `DOSA's best EDP MAPE ${fmt(result.dosaBest.edpMape, 1)} % (${result.dosaBest.edpMapeBy}); best EDP ρ ${fmt(result.dosaBest.edpRho, 3)} (${result.dosaBest.edpRhoBy}).`,
     '',
