@@ -85,7 +85,7 @@ export function dosaModel(variant: DosaVariant): ModelUnderTest {
 
 /** Every model the benchmark knows, by name. DOSA's predictor comes first: it is the reference. */
 export const MODELS_UNDER_TEST: readonly ModelUnderTest[] = [
-  dosaModel('analytical'), dosaModel('dnn'), dosaModel('residual'),
+  dosaModel('analytical'), dosaModel('dnn'), dosaModel('residual'), dosaModel('residual-log'),
   starlightModel('starlight'),
   // Its Bayes point for relative error, exp(μ − σ²), instead of the median exp(μ).
   starlightModel('starlight-mape-point', {}, 'relative-error'),
@@ -94,4 +94,4 @@ export const MODELS_UNDER_TEST: readonly ModelUnderTest[] = [
 ];
 
 /** The model whose best EDP accuracy the others must reach ("samples to reach DOSA's best"). */
-export const REFERENCE_MODELS: readonly string[] = ['dosa-analytical', 'dosa-dnn', 'dosa-residual'];
+export const REFERENCE_MODELS: readonly string[] = ['dosa-analytical', 'dosa-dnn', 'dosa-residual', 'dosa-residual-log'];

@@ -53,19 +53,24 @@ describe('DosaPredictor', () => {
   it('residual and dnn beat the analytical-only variant when the analytical value is biased', async () => {
     const analytical = mae(DosaPredictor.create({ variant: 'analytical' }).predict(test.map((s) => s.features)), test);
     const residual = DosaPredictor.create({ variant: 'residual', ...tiny });
+    const residualLog = DosaPredictor.create({ variant: 'residual-log', ...tiny });
     const dnn = DosaPredictor.create({ variant: 'dnn', ...tiny });
     const t0 = performance.now();
     await residual.fit(train);
+    await residualLog.fit(train);
     await dnn.fit(train);
     const fitMs = performance.now() - t0;
     const residualMae = mae(residual.predict(test.map((s) => s.features)), test);
     const dnnMae = mae(dnn.predict(test.map((s) => s.features)), test);
-    console.info(`[dosa] backend ${activeBackendName()}; held-out MAE (ln): analytical ${analytical.toFixed(3)}, residual ${residualMae.toFixed(3)}, dnn ${dnnMae.toFixed(3)}; 2 fits in ${fitMs.toFixed(0)} ms`);
+    const residualLogMae = mae(residualLog.predict(test.map((s) => s.features)), test);
+    console.info(`[dosa] backend ${activeBackendName()}; held-out MAE (ln): analytical ${analytical.toFixed(3)}, residual ${residualMae.toFixed(3)}, residual-log ${residualLogMae.toFixed(3)}, dnn ${dnnMae.toFixed(3)}; 2 fits in ${fitMs.toFixed(0)} ms`);
     expect(analytical).toBeGreaterThan(0.4);
     expect(residualMae).toBeLessThan(analytical / 2);
+    expect(residualLogMae).toBeLessThan(analytical / 2);
     expect(dnnMae).toBeLessThan(analytical);
     expect(residual.metadata.training?.backend).toBe(activeBackendName());
     residual.dispose();
+    residualLog.dispose();
     dnn.dispose();
   });
 

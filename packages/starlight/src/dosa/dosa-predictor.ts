@@ -11,6 +11,11 @@
  *   multiplicative ratio r = truth / analytical (in linear units, so r > 0 suits softplus and
  *   r = 1 means "the analytical model is right"); the prediction is ln(analytical) + ln(r).
  *   The L1 loss is on r, i.e. on the relative error of the analytical model.
+ * - `residual-log` — DOSA's own "both" formulation: the MLP's output is added to the analytical
+ *   estimate in normalised log units. Its softplus output predicts the log residual
+ *   ln(truth) − ln(analytical) rescaled to [0.5, 1.5] over the training set (as `dnn` does with
+ *   the target); the L1 loss is on that normalised log residual, so heavy-tailed ratios do not
+ *   dominate it the way they dominate `residual`.
  *
  * Inputs are standardised with the training set's per-feature mean and standard deviation
  * (features with zero spread are only centred).
@@ -47,7 +52,7 @@ import {
 } from '../features/index.js';
 import { directoryHandler } from './file-io.js';
 
-export const DOSA_VARIANTS = ['analytical', 'dnn', 'residual'] as const;
+export const DOSA_VARIANTS = ['analytical', 'dnn', 'residual', 'residual-log'] as const;
 export type DosaVariant = (typeof DOSA_VARIANTS)[number];
 /** DOSA's hidden widths. */
 export const DOSA_HIDDEN: readonly number[] = [256, 512, 2048, 2048, 512, 256, 64];
@@ -303,6 +308,7 @@ export class DosaPredictor {
   /** The network's training target for a row (see the module comment). */
   private encodeTarget(y: number, analytical: number, t: number): number {
     if (this.meta.variant === 'residual') return Math.exp(y - analytical);
+    if (this.meta.variant === 'residual-log') y -= analytical;
     const [lo, hi] = this.meta.targetRange[t];
     return 0.5 + (y - lo) / (hi - lo || 1);
   }
@@ -310,8 +316,10 @@ export class DosaPredictor {
   private decodeOutput(out: number, analytical: number, t: number): number {
     if (this.meta.variant === 'residual') return analytical + Math.log(Math.max(out, 1e-12));
     const [lo, hi] = this.meta.targetRange[t];
-    return lo + (out - 0.5) * (hi - lo || 1);
+    const value = lo + (out - 0.5) * (hi - lo || 1);
+    return this.meta.variant === 'residual-log' ? analytical + value : value;
   }
+
 
   /**
    * Trains on `samples` (a no-op for the `analytical` variant). Selects the default backend first
@@ -360,7 +368,7 @@ export class DosaPredictor {
       let lo = Infinity;
       let hi = -Infinity;
       for (const s of trainRows) {
-        const y = t === 0 ? s.logCycles : s.logEnergy;
+        const y = (t === 0 ? s.logCycles : s.logEnergy) - (this.meta.variant === 'residual-log' ? analyticalLogs(s.features, 0)[t] : 0);
         lo = Math.min(lo, y);
         hi = Math.max(hi, y);
       }
