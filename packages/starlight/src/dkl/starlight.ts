@@ -25,7 +25,7 @@ import { FEATURE_LENGTH, FEATURIZER_VERSION } from '../features/index.js';
 import { clampTheta, fitHyperparameters } from '../gp/fit-hyperparameters.js';
 import { marginalLikelihood, packHyperparameters, unpackHyperparameters } from '../gp/marginal-likelihood.js';
 import { DenseNetwork } from '../model/dense-network.js';
-import { type LayerTable, type LogTargets, analyticalPriorFromFeatures } from '../model/layer-table.js';
+import { type LayerTable, type LogTargets, analyticalPriorFromFeatures, selectRows } from '../model/layer-table.js';
 import { loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
 import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata } from '../low/starlight-low.js';
 import { DEFAULT_VARIANCE_ROWS, LatentGp, type LatentGpState } from './latent-gp.js';
@@ -33,10 +33,10 @@ import { DEFAULT_VARIANCE_ROWS, LatentGp, type LatentGpState } from './latent-gp
 export interface StarlightTransferOptions {
   readonly seed?: number;
   /**
-   * Joint fine-tuning steps (default 100; 0 keeps the pretrained encoder frozen). Measured on the
-   * RTL dataset (single seed, 50–387 rows): 100 steps at the default rates cut held-out EDP MAPE
-   * by 30–50 % against a frozen encoder at every size; on the noisy FireSim data, short
-   * fine-tuning at a low rate hurt below 200 rows — see docs/benchmarks.md for both.
+   * Joint fine-tuning steps; 0 keeps the pretrained encoder frozen. Default: chosen by held-out
+   * validation among {@link FINE_TUNE_CHECKPOINTS} (see {@link Starlight.transfer}) — on the RTL
+   * dataset fine-tuning cut held-out EDP MAPE 30–50 % against a frozen encoder, while on the
+   * noisy FireSim data 100 steps made σ over-confident below 800 rows (docs/benchmarks.md).
    */
   readonly fineTuneSteps?: number;
   /** Adam step of the encoder during fine-tuning (default 2e-3). */
@@ -88,6 +88,11 @@ export interface StarlightMetadata {
     readonly fineTuneSteps: number;
     /** Mean per-row log marginal likelihood (both GPs) before and after fine-tuning. */
     readonly logMarginalLikelihoodPerRow: readonly [number, number];
+    /**
+     * When the steps were chosen by validation: held-out negative log predictive density (ln
+     * cycles + ln energy, per row) after each checkpoint's steps; null when given explicitly.
+     */
+    readonly fineTuneValidation: readonly { readonly step: number; readonly nll: number }[] | null;
     readonly wallMs: number;
     readonly backend: string | null;
   };
@@ -103,12 +108,32 @@ export class Starlight {
     private readonly gps: { readonly cycles: LatentGp; readonly energy: LatentGp },
   ) {}
 
-  /** Transfers `low` to the high-fidelity rows of `table` (see the module comment). */
+  /**
+   * Transfers `low` to the high-fidelity rows of `table` (see the module comment). Without an
+   * explicit `fineTuneSteps`, the number of fine-tuning steps is chosen by validation: about a
+   * fifth of the table's layers (its `groups`; rows when it has none) are held out, the model is
+   * fine-tuned on the rest, and the step count among {@link FINE_TUNE_CHECKPOINTS} with the lowest
+   * held-out negative log predictive density (which punishes over-confident σ as well as a wrong
+   * mean) is used to train on every row.
+   */
   static async transfer(low: StarlightLow, table: LayerTable, options: StarlightTransferOptions = {}): Promise<Starlight> {
     if (table.rows < 3) throw new RangeError(`Starlight.transfer: needs at least 3 high-fidelity rows, got ${table.rows}`);
     if (table.cols !== low.metadata.cols) throw new RangeError(`Starlight.transfer: rows have ${table.cols} features, Starlight-Low was pretrained on ${low.metadata.cols}`);
     await ensureBackend();
     const started = performance.now();
+    if (options.fineTuneSteps !== undefined) return (await Starlight.fitRows(low, table, options, options.fineTuneSteps, started)).model;
+    const split = validationSplit(table, options.seed ?? 0);
+    if (!split) return (await Starlight.fitRows(low, table, options, 0, started)).model;
+    const trial = await Starlight.fitRows(low, split.fit, options, FINE_TUNE_CHECKPOINTS[FINE_TUNE_CHECKPOINTS.length - 1], started, split.validation);
+    trial.model.dispose();
+    const best = trial.curve.reduce((b, c) => (c[1] < b[1] - 1e-9 ? c : b));
+    return (await Starlight.fitRows(low, table, options, best[0], started, undefined, trial.curve)).model;
+  }
+
+  private static async fitRows(
+    low: StarlightLow, table: LayerTable, options: StarlightTransferOptions, steps: number, started: number,
+    validation?: LayerTable, chosenFrom?: readonly (readonly [number, number])[],
+  ): Promise<{ model: Starlight; curve: [number, number][] }> {
     const seed = options.seed ?? 0;
     const rng = new Random(seed).fork('starlight-transfer');
     const { cols, hidden, latentDim: d } = low.metadata;
@@ -160,8 +185,39 @@ export class Starlight {
       }).hyperparameters),
     };
 
-    // 2. Joint fine-tuning of hyperparameters and encoder.
-    const steps = options.fineTuneSteps ?? 100;
+    // 2. Joint fine-tuning of hyperparameters and encoder, scored on `validation` at checkpoints.
+    const curve: [number, number][] = [];
+    const scoreValidation = (step: number) => {
+      if (!validation || !(FINE_TUNE_CHECKPOINTS as readonly number[]).includes(step)) return;
+      const zs = Float64Array.from(standardiseLatent(latent()), Math.fround);
+      const zv = tf.tidy(() => {
+        const xv = low.standardise(validation.features, validation.rows);
+        const mu = tf.slice(encoder.apply(xv), [0, 0], [-1, d]);
+        return tf.div(tf.sub(mu, tf.tensor1d(Float32Array.from(latentMean))), tf.tensor1d(Float32Array.from(latentStd))) as tf.Tensor2D;
+      });
+      let nll = 0;
+      for (const t of ['cycles', 'energy'] as const) {
+        const h = unpackHyperparameters(theta[t]);
+        const gp = new LatentGp(zs, targets[t].ys, n, d, {
+          logLengthscales: Array.from(h.logLengthscales), logSignalVariance: h.logSignalVariance, logNoiseVariance: h.logNoiseVariance,
+          residualMean: targets[t].mean, residualStd: targets[t].std,
+        });
+        const [mean, std] = tf.tidy(() => {
+          const p = gp.predict(zv);
+          return [p.mean.dataSync() as Float32Array, p.std.dataSync() as Float32Array];
+        });
+        gp.dispose();
+        const key = t === 'cycles' ? 'logCycles' : 'logEnergy';
+        for (let r = 0; r < validation.rows; r++) {
+          const residualTruth = validation.targets[key][r] - validation.prior[key][r];
+          const sd = Math.max(std[r], 1e-6);
+          nll += (0.5 * Math.log(2 * Math.PI * sd * sd) + (residualTruth - mean[r]) ** 2 / (2 * sd * sd)) / validation.rows;
+        }
+      }
+      zv.dispose();
+      curve.push([step, nll]);
+    };
+    scoreValidation(0);
     const fineTuneRows = options.fineTuneRows ?? 400;
     const thetaRate = options.hyperparameterLearningRate ?? 0.05;
     const optimizer = tf.train.adam(options.encoderLearningRate ?? 2e-3);
@@ -192,6 +248,7 @@ export class Starlight {
           optimizer.minimize(() => tf.sum(tf.mul(tf.slice(encoder.apply(xs), [0, 0], [-1, d]), c)) as tf.Scalar, false, encoder.variables);
         });
         rowTensor?.dispose();
+        scoreValidation(step);
       }
     } finally {
       optimizer.dispose();
@@ -220,10 +277,11 @@ export class Starlight {
       varianceRows: Number.isFinite(varianceRows) ? varianceRows : null,
       training: {
         seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? finalPerRow, finalPerRow],
+        fineTuneValidation: chosenFrom ? chosenFrom.map(([step, nll]) => ({ step, nll })) : null,
         wallMs: performance.now() - started, backend: activeBackendName() ?? null,
       },
     };
-    return new Starlight(metadata, encoder, gps);
+    return { model: new Starlight(metadata, encoder, gps), curve };
   }
 
   /**
@@ -310,6 +368,25 @@ export class Starlight {
     this.gps.cycles.dispose();
     this.gps.energy.dispose();
   }
+}
+
+/** Fine-tuning step counts compared when the count is chosen by validation. */
+export const FINE_TUNE_CHECKPOINTS = [0, 10, 25, 50, 100] as const;
+
+/**
+ * Seeded validation split by group (layer): about a fifth of the groups, at least one, held out.
+ * Null when there are fewer than 3 groups or fewer than 10 rows would remain to fit.
+ */
+function validationSplit(table: LayerTable, seed: number): { fit: LayerTable; validation: LayerTable } | null {
+  const groups = table.groups ?? Array.from({ length: table.rows }, (_, i) => String(i));
+  const distinct = [...new Set(groups)];
+  if (distinct.length < 3) return null;
+  const held = new Set(new Random(seed).fork('fine-tune-validation').shuffle(distinct).slice(0, Math.max(1, Math.round(distinct.length / 5))));
+  const fit: number[] = [];
+  const validation: number[] = [];
+  groups.forEach((g, i) => (held.has(g) ? validation : fit).push(i));
+  if (fit.length < 10 || validation.length === 0) return null;
+  return { fit: selectRows(table, fit), validation: selectRows(table, validation) };
 }
 
 /** One Adam ascent step on `theta` in place (bias-corrected; β = 0.9, 0.999). */

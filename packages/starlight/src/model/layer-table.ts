@@ -3,6 +3,7 @@
  * vector plus natural-log targets and the analytical model's own natural-log answers (the prior
  * a transfer model starts from).
  */
+import { layerKey } from '@polaris/core';
 import type { DatasetSample } from '../datasets/dataset-sample.js';
 import { ANALYTICAL_LOG2_CYCLES_INDEX, ANALYTICAL_LOG2_ENERGY_INDEX, FEATURE_LENGTH, featurize } from '../features/index.js';
 
@@ -25,6 +26,8 @@ export interface LayerTable {
   readonly targets: LogTargets;
   /** The low-fidelity (analytical) answer for each row (natural logs): the transfer model's prior mean. */
   readonly prior: LogTargets;
+  /** Optional group of each row (the layer's key): validation splits hold out whole groups. */
+  readonly groups?: readonly string[];
 }
 
 /** The natural-log analytical answers stored in feature rows (`ana.cycles`, `ana.energy` are log2). */
@@ -56,7 +59,10 @@ export function layerTableFromSamples(samples: readonly DatasetSample[]): LayerT
     logCycles[r] = Math.log(cycles);
     logEnergy[r] = Math.log(energy);
   });
-  return { rows, cols: FEATURE_LENGTH, features, targets: { logCycles, logEnergy }, prior: analyticalPriorFromFeatures(features, rows) };
+  return {
+    rows, cols: FEATURE_LENGTH, features, targets: { logCycles, logEnergy }, prior: analyticalPriorFromFeatures(features, rows),
+    groups: samples.map((s) => layerKey(s.layer)),
+  };
 }
 
 /** The rows `indices` of a table, in that order. */
@@ -72,6 +78,7 @@ export function selectRows(table: LayerTable, indices: readonly number[]): Layer
     rows: indices.length, cols, features,
     targets: { logCycles: pick(table.targets.logCycles), logEnergy: pick(table.targets.logEnergy) },
     prior: { logCycles: pick(table.prior.logCycles), logEnergy: pick(table.prior.logEnergy) },
+    ...(table.groups ? { groups: indices.map((i) => table.groups![i]) } : {}),
   };
 }
 
