@@ -89,6 +89,8 @@ export const MODELS_UNDER_TEST: readonly ModelUnderTest[] = [
   starlightModel('starlight'),
   // Its Bayes point for relative error, exp(μ − σ²), instead of the median exp(μ).
   starlightModel('starlight-mape-point', {}, 'relative-error'),
+  // Fixed fine-tuning budget instead of the validation-chosen one.
+  starlightModel('starlight-ft100', { fineTuneSteps: 100 }),
   // Ablation: the pretrained encoder kept frozen (GP hyperparameters only).
   starlightModel('starlight-frozen', { fineTuneSteps: 0 }),
 ];
