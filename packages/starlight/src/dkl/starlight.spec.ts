@@ -76,11 +76,11 @@ describe('Starlight (deep kernel learning transfer)', () => {
     scratchLow.dispose();
   }, 120_000);
 
-  it('chooses the fine-tuning steps by held-out predictive density when not told', async () => {
+  it('chooses the fine-tuning steps by held-out error when not told', async () => {
     const model = await Starlight.transfer(low, syntheticTable(40, 8, 'high'), { seed: 4 });
     const curve = model.metadata.training.fineTuneValidation!;
     expect(curve.map((c) => c.step)).toEqual([0, 10, 25, 50, 100]);
-    const best = curve.reduce((b, c) => (c.nll < b.nll - 1e-9 ? c : b));
+    const best = curve.reduce((b, c) => (c.error < b.error - 1e-9 ? c : b));
     expect(model.metadata.training.fineTuneSteps).toBe(best.step);
     model.dispose();
   }, 60_000);

@@ -35,8 +35,8 @@ export interface StarlightTransferOptions {
   /**
    * Joint fine-tuning steps; 0 keeps the pretrained encoder frozen. Default: chosen by held-out
    * validation among {@link FINE_TUNE_CHECKPOINTS} (see {@link Starlight.transfer}) — on the RTL
-   * dataset fine-tuning cut held-out EDP MAPE 30–50 % against a frozen encoder, while on the
-   * noisy FireSim data 100 steps made σ over-confident below 800 rows (docs/benchmarks.md).
+   * dataset fine-tuning cut held-out EDP MAPE about 40 % against a frozen encoder, while on the
+   * noisy FireSim data 100 steps hurt below 200 rows (docs/benchmarks.md).
    */
   readonly fineTuneSteps?: number;
   /** Adam step of the encoder during fine-tuning (default 2e-3). */
@@ -89,10 +89,10 @@ export interface StarlightMetadata {
     /** Mean per-row log marginal likelihood (both GPs) before and after fine-tuning. */
     readonly logMarginalLikelihoodPerRow: readonly [number, number];
     /**
-     * When the steps were chosen by validation: held-out negative log predictive density (ln
-     * cycles + ln energy, per row) after each checkpoint's steps; null when given explicitly.
+     * When the steps were chosen by validation: held-out mean absolute error of ln cycles plus
+     * that of ln energy after each checkpoint's steps; null when given explicitly.
      */
-    readonly fineTuneValidation: readonly { readonly step: number; readonly nll: number }[] | null;
+    readonly fineTuneValidation: readonly { readonly step: number; readonly error: number }[] | null;
     readonly wallMs: number;
     readonly backend: string | null;
   };
@@ -113,8 +113,9 @@ export class Starlight {
    * explicit `fineTuneSteps`, the number of fine-tuning steps is chosen by validation: about a
    * fifth of the table's layers (its `groups`; rows when it has none) are held out, the model is
    * fine-tuned on the rest, and the step count among {@link FINE_TUNE_CHECKPOINTS} with the lowest
-   * held-out negative log predictive density (which punishes over-confident σ as well as a wrong
-   * mean) is used to train on every row.
+   * held-out mean absolute error of ln cycles + ln energy is used to train on every row. (The
+   * held-out negative log predictive density was tried first: it kept σ calibrated but chose
+   * too few steps, costing accuracy — see docs/benchmarks.md.)
    */
   static async transfer(low: StarlightLow, table: LayerTable, options: StarlightTransferOptions = {}): Promise<Starlight> {
     if (table.rows < 3) throw new RangeError(`Starlight.transfer: needs at least 3 high-fidelity rows, got ${table.rows}`);
@@ -195,27 +196,23 @@ export class Starlight {
         const mu = tf.slice(encoder.apply(xv), [0, 0], [-1, d]);
         return tf.div(tf.sub(mu, tf.tensor1d(Float32Array.from(latentMean))), tf.tensor1d(Float32Array.from(latentStd))) as tf.Tensor2D;
       });
-      let nll = 0;
+      let error = 0;
       for (const t of ['cycles', 'energy'] as const) {
         const h = unpackHyperparameters(theta[t]);
         const gp = new LatentGp(zs, targets[t].ys, n, d, {
           logLengthscales: Array.from(h.logLengthscales), logSignalVariance: h.logSignalVariance, logNoiseVariance: h.logNoiseVariance,
           residualMean: targets[t].mean, residualStd: targets[t].std,
         });
-        const [mean, std] = tf.tidy(() => {
-          const p = gp.predict(zv);
-          return [p.mean.dataSync() as Float32Array, p.std.dataSync() as Float32Array];
-        });
+        const mean = tf.tidy(() => gp.predict(zv).mean.dataSync() as Float32Array);
         gp.dispose();
         const key = t === 'cycles' ? 'logCycles' : 'logEnergy';
         for (let r = 0; r < validation.rows; r++) {
           const residualTruth = validation.targets[key][r] - validation.prior[key][r];
-          const sd = Math.max(std[r], 1e-6);
-          nll += (0.5 * Math.log(2 * Math.PI * sd * sd) + (residualTruth - mean[r]) ** 2 / (2 * sd * sd)) / validation.rows;
+          error += Math.abs(residualTruth - mean[r]) / validation.rows;
         }
       }
       zv.dispose();
-      curve.push([step, nll]);
+      curve.push([step, error]);
     };
     scoreValidation(0);
     const fineTuneRows = options.fineTuneRows ?? 400;
@@ -277,7 +274,7 @@ export class Starlight {
       varianceRows: Number.isFinite(varianceRows) ? varianceRows : null,
       training: {
         seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? finalPerRow, finalPerRow],
-        fineTuneValidation: chosenFrom ? chosenFrom.map(([step, nll]) => ({ step, nll })) : null,
+        fineTuneValidation: chosenFrom ? chosenFrom.map(([step, error]) => ({ step, error })) : null,
         wallMs: performance.now() - started, backend: activeBackendName() ?? null,
       },
     };
