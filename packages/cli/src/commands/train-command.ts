@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { analyzeLayer, dosaRowOptions } from '@polaris/analytical';
 import { join, resolve } from 'node:path';
 import {
   type EnergyTable, type EnergyTableName, type EvaluationKey, type Evaluator, HardwareSpace, type QueryableStore, type Workload,
@@ -127,7 +128,6 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     let high: DatasetSample[];
     const highLines: string[] = [];
     if (highSource === 'csv') {
-      const { analyzeLayer, dosaRowOptions } = await import('@polaris/analytical');
       const imported = sl.importFiresimCsv(flags.csv!, { analytical: (row, mapping) => analyzeLayer(row.layer, row.hardware, mapping, dosaRowOptions(row, energy)) });
       high = imported.samples;
       highLines.push(`  ${flags.csv}: ${high.length} layer samples, ${imported.skipped.length} rows skipped` +

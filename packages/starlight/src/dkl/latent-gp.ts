@@ -40,8 +40,12 @@ export interface ResidualPrediction {
 }
 
 export class LatentGp {
-  private readonly scaledTrain: tf.Tensor2D;
-  private readonly trainSquaredNorms: tf.Tensor2D;
+  /**
+   * `(d + 2) × n`: rows 0..d−1 the scaled training inputs (transposed), row d all −½, row d+1
+   * `log σf² − ½‖b‖²`, so `[a, ‖a‖², 1] · this` is `log k(a, b)` for every training row b in one
+   * matMul (`−½‖a − b‖² = a·b − ½‖a‖² − ½‖b‖²`).
+   */
+  private readonly logKernelRight: tf.Tensor2D;
   private readonly alpha: tf.Tensor2D;
   private readonly inverseFactorT: tf.Tensor2D;
   private readonly inverseLengthscales: tf.Tensor1D;
@@ -78,10 +82,18 @@ export class LatentGp {
     for (let i = 0; i < n; i++) lml -= 0.5 * ys[i] * alpha[i] + Math.log(factor[i * n + i]);
     this.logMarginalLikelihood = lml;
     const li = lowerTriangularInverse(varianceFactor, s);
-    const norms = new Float32Array(n);
-    for (let b = 0; b < n; b++) for (let i = 0; i < d; i++) norms[b] += scaled[b * d + i] ** 2;
-    this.scaledTrain = tf.tensor2d(Float32Array.from(scaled), [n, d]);
-    this.trainSquaredNorms = tf.tensor2d(norms, [1, n]);
+    const right = new Float32Array((d + 2) * n);
+    const logSignal = h.logSignalVariance;
+    for (let b = 0; b < n; b++) {
+      let norm = 0;
+      for (let i = 0; i < d; i++) {
+        right[i * n + b] = scaled[b * d + i];
+        norm += scaled[b * d + i] ** 2;
+      }
+      right[d * n + b] = -0.5;
+      right[(d + 1) * n + b] = logSignal - 0.5 * norm;
+    }
+    this.logKernelRight = tf.tensor2d(right, [d + 2, n]);
     this.alpha = tf.tensor2d(Float32Array.from(alpha), [n, 1]);
     // (L⁻¹)ᵀ so that V = K* · L⁻ᵀ has rows (L⁻¹k*)ᵀ.
     this.inverseFactorT = tf.transpose(tf.tensor2d(Float32Array.from(li), [s, s]));
@@ -96,9 +108,9 @@ export class LatentGp {
     const signal = Math.exp(this.state.logSignalVariance);
     const noise = Math.exp(this.state.logNoiseVariance);
     const scaled = tf.mul(zs, this.inverseLengthscales);
-    const testNorms = tf.sum(tf.square(scaled), 1, true);
-    const squared = tf.relu(tf.sub(tf.add(testNorms, this.trainSquaredNorms), tf.mul(2, tf.matMul(scaled, this.scaledTrain, false, true))));
-    const kStar = tf.mul(signal, tf.exp(tf.mul(-0.5, squared)));
+    const left = tf.concat([scaled, tf.sum(tf.square(scaled), 1, true), tf.onesLike(tf.slice(scaled, [0, 0], [-1, 1]))], 1);
+    // One matMul and one exp over the m × n cross-kernel (its elementwise passes dominate on WASM).
+    const kStar = tf.exp(tf.matMul(left, this.logKernelRight));
     const meanNorm = tf.reshape(tf.matMul(kStar, this.alpha), [-1]);
     const v = tf.matMul(this.varianceRowTensor ? tf.gather(kStar, this.varianceRowTensor, 1) : kStar, this.inverseFactorT);
     const variance = tf.relu(tf.sub(signal + noise, tf.sum(tf.square(v), 1)));
@@ -110,7 +122,7 @@ export class LatentGp {
   }
 
   dispose(): void {
-    for (const t of [this.scaledTrain, this.trainSquaredNorms, this.alpha, this.inverseFactorT, this.inverseLengthscales]) t.dispose();
+    for (const t of [this.logKernelRight, this.alpha, this.inverseFactorT, this.inverseLengthscales]) t.dispose();
     this.varianceRowTensor?.dispose();
   }
 }

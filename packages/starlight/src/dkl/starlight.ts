@@ -99,14 +99,22 @@ export interface StarlightMetadata {
 }
 
 export const STARLIGHT_FILE = 'starlight';
-const PREDICT_CHUNK = 8192;
+const PREDICT_CHUNK = 16384;
 
 export class Starlight {
+  /**
+   * The encoder's latent-mean path with both standardisations folded into its weights (features
+   * in, standardised latent out): prediction runs two fewer elementwise passes per layer edge.
+   */
+  private readonly predictionNetwork: DenseNetwork;
+
   private constructor(
     readonly metadata: StarlightMetadata,
     private readonly encoder: DenseNetwork,
     private readonly gps: { readonly cycles: LatentGp; readonly energy: LatentGp },
-  ) {}
+  ) {
+    this.predictionNetwork = foldedLatentNetwork(encoder, metadata);
+  }
 
   /**
    * Transfers `low` to the high-fidelity rows of `table` (see the module comment). Without an
@@ -287,7 +295,7 @@ export class Starlight {
    *   they are {@link FEATURE_LENGTH} wide and it is omitted.
    */
   predict(features: Float32Array, rows: number, prior?: LogTargets): StarlightPrediction {
-    const { cols, featureMean, featureStd, latentDim: d } = this.metadata.low;
+    const { cols } = this.metadata.low;
     if (features.length !== rows * cols) throw new RangeError(`Starlight.predict: ${features.length} feature values is not ${rows} rows × ${cols} columns`);
     const base = prior ?? (cols === FEATURE_LENGTH ? analyticalPriorFromFeatures(features, rows) : undefined);
     if (!base) throw new RangeError('Starlight.predict: pass the prior (analytical ln cycles / ln energy) for non-standard feature rows');
@@ -299,9 +307,7 @@ export class Starlight {
     for (let start = 0; start < rows; start += PREDICT_CHUNK) {
       const count = Math.min(PREDICT_CHUNK, rows - start);
       const [cm, cs, em, es] = tf.tidy(() => {
-        const x = tf.div(tf.sub(tf.tensor2d(features.subarray(start * cols, (start + count) * cols), [count, cols]), tf.tensor1d(featureMean as number[])), tf.tensor1d(featureStd as number[]));
-        const mu = tf.slice(this.encoder.apply(x as tf.Tensor2D), [0, 0], [-1, d]);
-        const zs = tf.div(tf.sub(mu, tf.tensor1d(this.metadata.latentMean as number[])), tf.tensor1d(this.metadata.latentStd as number[])) as tf.Tensor2D;
+        const zs = this.predictionNetwork.apply(tf.tensor2d(features.subarray(start * cols, (start + count) * cols), [count, cols]));
         const c = this.gps.cycles.predict(zs);
         const e = this.gps.energy.predict(zs);
         return [c.mean, c.std, e.mean, e.std].map((t) => t.dataSync() as Float32Array);
@@ -362,9 +368,47 @@ export class Starlight {
 
   dispose(): void {
     this.encoder.dispose();
+    this.predictionNetwork.dispose();
     this.gps.cycles.dispose();
     this.gps.energy.dispose();
   }
+}
+
+/**
+ * `encoder` restricted to its latent mean, with the feature standardisation folded into the first
+ * layer (W ← W / std per input row, b ← b − (mean / std)·W) and the latent standardisation into
+ * the last (columns of μ only, W ← W / s, b ← (b − m) / s).
+ */
+function foldedLatentNetwork(encoder: DenseNetwork, metadata: StarlightMetadata): DenseNetwork {
+  const { cols, hidden, latentDim: d, featureMean, featureStd } = metadata.low;
+  const weights = encoder.namedWeights();
+  const layers = hidden.length + 1;
+  const w0 = weights['encoder/W0'].values;
+  const b0 = Float32Array.from(weights['encoder/b0'].values);
+  const out0 = layers === 1 ? 2 * d : hidden[0];
+  const w0f = new Float32Array(w0.length);
+  for (let r = 0; r < cols; r++) {
+    for (let c = 0; c < out0; c++) {
+      w0f[r * out0 + c] = w0[r * out0 + c] / featureStd[r];
+      b0[c] -= (featureMean[r] / featureStd[r]) * w0[r * out0 + c];
+    }
+  }
+  weights['encoder/W0'] = { shape: [cols, out0], values: w0f };
+  weights['encoder/b0'] = { shape: [out0], values: b0 };
+  const last = layers - 1;
+  const wl = weights[`encoder/W${last}`].values;
+  const bl = weights[`encoder/b${last}`].values;
+  const inLast = last === 0 ? cols : hidden[last - 1];
+  const wlf = new Float32Array(inLast * d);
+  const blf = new Float32Array(d);
+  for (let c = 0; c < d; c++) {
+    const s = metadata.latentStd[c];
+    for (let r = 0; r < inLast; r++) wlf[r * d + c] = wl[r * 2 * d + c] / s;
+    blf[c] = (bl[c] - metadata.latentMean[c]) / s;
+  }
+  weights[`encoder/W${last}`] = { shape: [inLast, d], values: wlf };
+  weights[`encoder/b${last}`] = { shape: [d], values: blf };
+  return DenseNetwork.fromWeights('encoder', [cols, ...hidden, d], weights);
 }
 
 /** Fine-tuning step counts compared when the count is chosen by validation. */
