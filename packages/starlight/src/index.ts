@@ -1,10 +1,11 @@
 /**
  * @polaris/starlight — the Starlight transfer-learned performance model (plugin "starlight").
  *
- * So far (issue 4, first slices): TensorFlow.js backend selection, the versioned featurizer
- * shared by every model here, DOSA's predictor as the baseline model, an exact Gaussian process
- * and the datasets. Starlight-Low, deep kernel learning, the evaluator plugin and the CLI
- * commands are not built yet.
+ * TensorFlow.js backend selection (tfjs-node → WASM → CPU), the versioned featurizer shared by
+ * every model here, Starlight-Low (VAE encoder pretrained on analytical samples), Starlight
+ * (deep kernel learning: the encoder as the feature map of exact ARD GPs on the residual over
+ * the analytical model, fine-tuned on few high-fidelity samples, with σ), DOSA's predictor as the
+ * baseline, the datasets, metrics and the `starlight` surrogate evaluator plugin.
  */
 export * from './backend/index.js';
 export * from './features/index.js';
