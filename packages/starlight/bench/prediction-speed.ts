@@ -8,19 +8,17 @@
  * `--sizes 100,200,400,800`, `--repeats 5`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Random } from '@polaris/core';
-import { SHARED_DATA } from '@polaris/core/testing';
-import { analyzeLayer, dosaRowOptions } from '@polaris/analytical';
+import { analyzeLayer } from '@polaris/analytical';
 import { activeBackendName, ensureBackend } from '../src/backend/index.js';
-import { importFiresimCsv } from '../src/datasets/import-firesim-csv.js';
 import { DosaPredictor } from '../src/dosa/dosa-predictor.js';
 import { Starlight } from '../src/dkl/starlight.js';
 import { FEATURE_LENGTH, featurize } from '../src/features/featurizer.js';
 import { StarlightLow } from '../src/low/starlight-low.js';
 import { layerTableFromSamples, selectRows } from '../src/model/layer-table.js';
 import { cachedAnalyticalCorpus } from './analytical-corpus.js';
+import { importFiresimSamples } from './sample-efficiency-sources.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,8 +45,7 @@ async function main(): Promise<void> {
   const pretrainMs = performance.now() - t;
   console.log(`Starlight-Low pretraining: ${lowTable.rows} analytical rows × ${values.epochs} epochs in ${(pretrainMs / 1000).toFixed(1)} s (validation MAE ln cycles/energy ${low.metadata.training?.validationMae?.map((v) => v.toFixed(3)).join(' / ')})`);
 
-  const scoreRow = (row: Parameters<typeof dosaRowOptions>[0], mapping: Parameters<typeof analyzeLayer>[2]) => analyzeLayer(row.layer, row.hardware, mapping, dosaRowOptions(row));
-  const high = layerTableFromSamples(importFiresimCsv(join(SHARED_DATA, 'dosa/firesim/firesim_results.csv'), { analytical: scoreRow }).samples);
+  const high = layerTableFromSamples(importFiresimSamples().samples);
   const queryRows = new Random(7).shuffle(Array.from({ length: lowTable.rows }, (_, i) => i)).slice(0, batch);
   while (queryRows.length < batch) queryRows.push(queryRows[queryRows.length % lowTable.rows]);
   const query = selectRows(lowTable, queryRows);

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { analyzeLayer, dosaRowOptions } from '@polaris/analytical';
 import { layerKey } from '@polaris/core';
 import { SHARED_DATA } from '@polaris/core/testing';
-import { type DatasetSample, type DatasetSplit, importFiresimCsv, splitByLayer } from '../src/index.js';
+import { type DatasetSample, type DatasetSplit, type FiresimImport, importFiresimCsv, splitByLayer } from '../src/index.js';
 
 export const SOURCE_NAMES = ['firesim', 'rtl'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -31,9 +31,14 @@ export const FIRESIM_CSV = join(SHARED_DATA, 'dosa/firesim/firesim_results.csv')
  * analytical model with the row's own bandwidths (as `polaris evaluate --csv` does).
  */
 export function loadFiresimSource(): LoadedSource {
-  if (!existsSync(FIRESIM_CSV)) throw new Error(`firesim source: ${FIRESIM_CSV} not found (set POLARIS_SHARED_DATA to the folder holding dosa/firesim/firesim_results.csv)`);
-  const { samples, skipped } = importFiresimCsv(FIRESIM_CSV, { analytical: (row, mapping) => analyzeLayer(row.layer, row.hardware, mapping, dosaRowOptions(row)) });
+  const { samples, skipped } = importFiresimSamples();
   return describe('firesim', `${FIRESIM_CSV}: ${samples.length} samples (${skipped.length} rows skipped)`, samples);
+}
+
+/** Every row of {@link FIRESIM_CSV} as a sample, in file order, scored analytically with the row's own bandwidths. */
+export function importFiresimSamples(): FiresimImport {
+  if (!existsSync(FIRESIM_CSV)) throw new Error(`firesim source: ${FIRESIM_CSV} not found (set POLARIS_SHARED_DATA to the folder holding dosa/firesim/firesim_results.csv)`);
+  return importFiresimCsv(FIRESIM_CSV, { analytical: (row, mapping) => analyzeLayer(row.layer, row.hardware, mapping, dosaRowOptions(row)) });
 }
 
 /** The cached RTL dataset's default location, relative to the repository root. */

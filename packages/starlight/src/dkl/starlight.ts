@@ -25,9 +25,9 @@ import { FEATURE_LENGTH, FEATURIZER_VERSION } from '../features/index.js';
 import { clampTheta, fitHyperparameters } from '../gp/fit-hyperparameters.js';
 import { marginalLikelihood, packHyperparameters, unpackHyperparameters } from '../gp/marginal-likelihood.js';
 import { DenseNetwork } from '../model/dense-network.js';
-import { type LayerTable, type LogTargets, analyticalPriorFromFeatures, selectRows } from '../model/layer-table.js';
+import { type LayerTable, type LogTargets, analyticalPriorFromFeatures, columnStatistics, selectRows, seriesStatistics } from '../model/layer-table.js';
 import { loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
-import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata } from '../low/starlight-low.js';
+import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata, starlightLowWidths } from '../low/starlight-low.js';
 import { DEFAULT_VARIANCE_ROWS, LatentGp, type LatentGpState } from './latent-gp.js';
 
 export interface StarlightTransferOptions {
@@ -145,8 +145,8 @@ export class Starlight {
   ): Promise<{ model: Starlight; curve: [number, number][] }> {
     const seed = options.seed ?? 0;
     const rng = new Random(seed).fork('starlight-transfer');
-    const { cols, hidden, latentDim: d } = low.metadata;
-    const encoder = DenseNetwork.fromWeights('encoder', [cols, ...hidden, 2 * d], low.encoder.namedWeights());
+    const d = low.metadata.latentDim;
+    const encoder = DenseNetwork.fromWeights('encoder', starlightLowWidths(low.metadata).encoder, low.encoder.namedWeights());
     const n = table.rows;
     const x = low.standardise(table.features, n);
     const latent = (rows?: tf.Tensor1D): Float64Array => Float64Array.from(tf.tidy(() => {
@@ -155,22 +155,11 @@ export class Starlight {
     }));
     // Fixed standardisation of the latent (part of the feature map from here on).
     const z0 = latent();
-    const latentMean = new Float64Array(d);
-    const latentStd = new Float64Array(d);
-    for (let i = 0; i < d; i++) {
-      let m = 0;
-      for (let r = 0; r < n; r++) m += z0[r * d + i] / n;
-      let v = 0;
-      for (let r = 0; r < n; r++) v += (z0[r * d + i] - m) ** 2 / n;
-      latentMean[i] = m;
-      latentStd[i] = Math.sqrt(v) > 1e-6 ? Math.sqrt(v) : 1;
-    }
+    const { mean: latentMean, std: latentStd } = columnStatistics(z0, n, d);
     const standardiseLatent = (z: Float64Array) => z.map((v, k) => (v - latentMean[k % d]) / latentStd[k % d]);
     const residual = (t: keyof LogTargets) => Float64Array.from(table.targets[t], (v, r) => v - table.prior[t][r]);
     const normalise = (r: Float64Array) => {
-      const mean = r.reduce((s, v) => s + v, 0) / r.length;
-      const variance = r.reduce((s, v) => s + (v - mean) ** 2, 0) / r.length;
-      const std = Math.sqrt(variance) > 1e-9 ? Math.sqrt(variance) : 1;
+      const [mean, std] = seriesStatistics(r);
       return { ys: Float64Array.from(r, (v) => Math.fround((v - mean) / std)), mean, std };
     };
     const targets = { cycles: normalise(residual('logCycles')), energy: normalise(residual('logEnergy')) };
@@ -194,6 +183,15 @@ export class Starlight {
       }).hyperparameters),
     };
 
+    /** A target's GP state from its current hyperparameters. */
+    const state = (t: 'cycles' | 'energy'): LatentGpState => {
+      const h = unpackHyperparameters(theta[t]);
+      return {
+        logLengthscales: Array.from(h.logLengthscales), logSignalVariance: h.logSignalVariance, logNoiseVariance: h.logNoiseVariance,
+        residualMean: targets[t].mean, residualStd: targets[t].std,
+      };
+    };
+
     // 2. Joint fine-tuning of hyperparameters and encoder, scored on `validation` at checkpoints.
     const curve: [number, number][] = [];
     const scoreValidation = (step: number) => {
@@ -206,11 +204,7 @@ export class Starlight {
       });
       let error = 0;
       for (const t of ['cycles', 'energy'] as const) {
-        const h = unpackHyperparameters(theta[t]);
-        const gp = new LatentGp(zs, targets[t].ys, n, d, {
-          logLengthscales: Array.from(h.logLengthscales), logSignalVariance: h.logSignalVariance, logNoiseVariance: h.logNoiseVariance,
-          residualMean: targets[t].mean, residualStd: targets[t].std,
-        });
+        const gp = new LatentGp(zs, targets[t].ys, n, d, state(t));
         const mean = tf.tidy(() => gp.predict(zv).mean.dataSync() as Float32Array);
         gp.dispose();
         const key = t === 'cycles' ? 'logCycles' : 'logEnergy';
@@ -262,13 +256,6 @@ export class Starlight {
     // 3. Condition on every row with the fine-tuned encoder.
     const zsFinal = Float64Array.from(standardiseLatent(latent()), Math.fround);
     x.dispose();
-    const state = (t: 'cycles' | 'energy'): LatentGpState => {
-      const h = unpackHyperparameters(theta[t]);
-      return {
-        logLengthscales: Array.from(h.logLengthscales), logSignalVariance: h.logSignalVariance, logNoiseVariance: h.logNoiseVariance,
-        residualMean: targets[t].mean, residualStd: targets[t].std,
-      };
-    };
     const gpState = { cycles: state('cycles'), energy: state('energy') };
     const varianceRows = options.varianceRows ?? DEFAULT_VARIANCE_ROWS;
     const gps = {
@@ -327,11 +314,10 @@ export class Starlight {
 
   /** The same model with σ from `rows` training rows (`Infinity`: exact σ); an independent copy. */
   withVarianceRows(rows: number): Starlight {
-    const { cols, hidden, latentDim: d } = this.metadata.low;
     const gp = (g: LatentGp) => new LatentGp(g.z, g.ys, g.n, g.d, g.state, rows);
     return new Starlight(
       { ...this.metadata, varianceRows: Number.isFinite(rows) ? rows : null },
-      DenseNetwork.fromWeights('encoder', [cols, ...hidden, 2 * d], this.encoder.namedWeights()),
+      DenseNetwork.fromWeights('encoder', starlightLowWidths(this.metadata.low).encoder, this.encoder.namedWeights()),
       { cycles: gp(this.gps.cycles), energy: gp(this.gps.energy) },
     );
   }
@@ -352,7 +338,7 @@ export class Starlight {
     await ensureBackend();
     const { metadata, weights } = await loadTensorFile<StarlightMetadata>(dir, STARLIGHT_FILE);
     checkModelMetadata(dir, metadata, 'polaris/starlight');
-    const { cols, hidden, latentDim: d } = metadata.low;
+    const d = metadata.low.latentDim;
     const n = metadata.rows;
     const tensor = (name: string, length: number) => {
       const w = weights[name];
@@ -360,7 +346,7 @@ export class Starlight {
       return Float64Array.from(w.values);
     };
     const z = tensor('train/z', n * d);
-    return new Starlight(metadata, DenseNetwork.fromWeights('encoder', [cols, ...hidden, 2 * d], weights), {
+    return new Starlight(metadata, DenseNetwork.fromWeights('encoder', starlightLowWidths(metadata.low).encoder, weights), {
       cycles: new LatentGp(z, tensor('train/cycles', n), n, d, metadata.gp.cycles, metadata.varianceRows ?? Number.POSITIVE_INFINITY),
       energy: new LatentGp(z, tensor('train/energy', n), n, d, metadata.gp.energy, metadata.varianceRows ?? Number.POSITIVE_INFINITY),
     });

@@ -50,6 +50,7 @@ import { activeBackendName, ensureBackend } from '../backend/index.js';
 import {
   ANALYTICAL_LOG2_CYCLES_INDEX, ANALYTICAL_LOG2_ENERGY_INDEX, FEATURE_LENGTH, FEATURIZER_VERSION,
 } from '../features/index.js';
+import { columnStatistics } from '../model/layer-table.js';
 import { directoryHandler } from './file-io.js';
 
 export const DOSA_VARIANTS = ['analytical', 'dnn', 'residual', 'residual-log'] as const;
@@ -359,11 +360,9 @@ export class DosaPredictor {
 
     const X = toMatrix(trainRows.map((s) => s.features));
     const n = trainRows.length;
-    const mean = new Array<number>(FEATURE_LENGTH).fill(0);
-    const std = new Array<number>(FEATURE_LENGTH).fill(0);
-    for (let r = 0; r < n; r++) for (let j = 0; j < FEATURE_LENGTH; j++) mean[j] += X[r * FEATURE_LENGTH + j] / n;
-    for (let r = 0; r < n; r++) for (let j = 0; j < FEATURE_LENGTH; j++) std[j] += (X[r * FEATURE_LENGTH + j] - mean[j]) ** 2 / n;
-    for (let j = 0; j < FEATURE_LENGTH; j++) std[j] = Math.sqrt(std[j]) > 1e-9 ? Math.sqrt(std[j]) : 1;
+    const statistics = columnStatistics(X, n, FEATURE_LENGTH, 1e-9);
+    const mean = Array.from(statistics.mean);
+    const std = Array.from(statistics.std);
     const range = (t: 0 | 1): [number, number] => {
       let lo = Infinity;
       let hi = -Infinity;

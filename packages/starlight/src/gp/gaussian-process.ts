@@ -2,6 +2,7 @@ import { type GpHyperparameters, crossKernel, kernelMatrix, scaleByLengthscales 
 import { choleskySolve, choleskyWithJitter } from './cholesky.js';
 import { type HyperparameterFitOptions, defaultHyperparameters, fitHyperparameters } from './fit-hyperparameters.js';
 import { marginalLikelihood } from './marginal-likelihood.js';
+import { columnStatistics, seriesStatistics } from '../model/layer-table.js';
 
 /** A dense row-major matrix: row r, column c at `data[r * cols + c]`. */
 export interface Matrix {
@@ -101,22 +102,9 @@ export class GaussianProcess {
     if (x.data.some((v) => !Number.isFinite(v)) || Array.from(y).some((v) => !Number.isFinite(v))) {
       throw new RangeError('GaussianProcess.fit: inputs and targets must be finite numbers');
     }
-    const inputMean = new Float64Array(d);
-    const inputStd = new Float64Array(d);
-    for (let c = 0; c < d; c++) {
-      let mean = 0;
-      for (let r = 0; r < n; r++) mean += x.data[r * d + c] / n;
-      let variance = 0;
-      for (let r = 0; r < n; r++) variance += (x.data[r * d + c] - mean) ** 2 / n;
-      inputMean[c] = mean;
-      inputStd[c] = variance > 1e-24 ? Math.sqrt(variance) : 1;
-    }
+    const { mean: inputMean, std: inputStd } = columnStatistics(x.data, n, d, 1e-12);
     const xs = standardise(x.data, n, d, inputMean, inputStd);
-    let targetMean = 0;
-    for (let i = 0; i < n; i++) targetMean += y[i] / n;
-    let targetVariance = 0;
-    for (let i = 0; i < n; i++) targetVariance += (y[i] - targetMean) ** 2 / n;
-    const targetStd = targetVariance > 1e-24 ? Math.sqrt(targetVariance) : 1;
+    const [targetMean, targetStd] = seriesStatistics(y, 1e-12);
     const ys = Float64Array.from(y, (v) => (v - targetMean) / targetStd);
     const start = options.hyperparameters ?? defaultHyperparameters(d);
     const hyperparameters = options.optimize === false ? start : fitHyperparameters(xs, ys, n, d, options).hyperparameters;

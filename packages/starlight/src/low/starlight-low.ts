@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activeBackendName, ensureBackend } from '../backend/index.js';
 import { FEATURIZER_VERSION } from '../features/index.js';
 import { DenseNetwork, type NamedWeights, tfSeed } from '../model/dense-network.js';
-import { type LayerTable, type LogTargets, columnStatistics, selectRows } from '../model/layer-table.js';
+import { type LayerTable, type LogTargets, columnStatistics, selectRows, seriesStatistics } from '../model/layer-table.js';
 import { loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
 
 export interface StarlightLowOptions {
@@ -84,22 +84,19 @@ export class StarlightLow {
     const latentDim = options.latentDim ?? 16;
     const hidden = [...(options.hidden ?? [128, 64])];
     const { mean, std } = columnStatistics(table.features, table.rows, table.cols);
-    const scale = (a: Float64Array): [number, number] => {
-      const m = a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
-      const v = a.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, a.length);
-      return [m, Math.sqrt(v) > 1e-9 ? Math.sqrt(v) : 1];
-    };
     const metadata: StarlightLowMetadata = {
       kind: 'polaris/starlight-low', format: 1, featurizerVersion: FEATURIZER_VERSION, cols: table.cols, latentDim, hidden,
-      featureMean: Array.from(mean), featureStd: Array.from(std),
-      targetScale: [scale(table.targets.logCycles), scale(table.targets.logEnergy)], training: null,
+      // Stored at float32 precision, like the weights they feed.
+      featureMean: Array.from(mean, Math.fround), featureStd: Array.from(std, Math.fround),
+      targetScale: [seriesStatistics(table.targets.logCycles), seriesStatistics(table.targets.logEnergy)], training: null,
     };
     const rng = new Random(options.seed ?? 0).fork('starlight-low-init');
+    const widths = starlightLowWidths(metadata);
     return new StarlightLow(
       metadata,
-      DenseNetwork.create('encoder', [table.cols, ...hidden, 2 * latentDim], rng.fork('encoder')),
-      DenseNetwork.create('decoder', [latentDim, ...[...hidden].reverse(), table.cols], rng.fork('decoder')),
-      DenseNetwork.create('heads', [latentDim, hidden[hidden.length - 1], 2], rng.fork('heads')),
+      DenseNetwork.create('encoder', widths.encoder, rng.fork('encoder')),
+      DenseNetwork.create('decoder', widths.decoder, rng.fork('decoder')),
+      DenseNetwork.create('heads', widths.heads, rng.fork('heads')),
     );
   }
 
@@ -228,12 +225,12 @@ export class StarlightLow {
     await ensureBackend();
     const { metadata, weights } = await loadTensorFile<StarlightLowMetadata>(dir, STARLIGHT_LOW_FILE);
     checkModelMetadata(dir, metadata, 'polaris/starlight-low');
-    const { cols, hidden, latentDim } = metadata;
+    const widths = starlightLowWidths(metadata);
     return new StarlightLow(
       metadata,
-      DenseNetwork.fromWeights('encoder', [cols, ...hidden, 2 * latentDim], weights),
-      DenseNetwork.fromWeights('decoder', [latentDim, ...[...hidden].reverse(), cols], weights),
-      DenseNetwork.fromWeights('heads', [latentDim, hidden[hidden.length - 1], 2], weights),
+      DenseNetwork.fromWeights('encoder', widths.encoder, weights),
+      DenseNetwork.fromWeights('decoder', widths.decoder, weights),
+      DenseNetwork.fromWeights('heads', widths.heads, weights),
     );
   }
 
@@ -242,6 +239,20 @@ export class StarlightLow {
     this.decoder.dispose();
     this.heads.dispose();
   }
+}
+
+/**
+ * Layer widths of Starlight-Low's networks: the encoder (features → hidden → μ and log-variance,
+ * 2 × latentDim), the decoder (latent → mirrored hidden → features) and the heads (latent → last
+ * hidden width → ln cycles, ln energy).
+ */
+export function starlightLowWidths(m: Pick<StarlightLowMetadata, 'cols' | 'hidden' | 'latentDim'>): { encoder: number[]; decoder: number[]; heads: number[] } {
+  const { cols, hidden, latentDim } = m;
+  return {
+    encoder: [cols, ...hidden, 2 * latentDim],
+    decoder: [latentDim, ...[...hidden].reverse(), cols],
+    heads: [latentDim, hidden[hidden.length - 1], 2],
+  };
 }
 
 /** Refuses a saved model of another kind or featurizer version, naming the fix. */

@@ -82,17 +82,26 @@ export function selectRows(table: LayerTable, indices: readonly number[]): Layer
   };
 }
 
-/** Per-column mean and standard deviation of a row-major matrix (zero spread → std 1). */
-export function columnStatistics(features: Float32Array, rows: number, cols: number): { mean: Float32Array; std: Float32Array } {
+/**
+ * Per-column mean and (population) standard deviation of a row-major `rows × cols` matrix, in
+ * float64; a column whose spread is at most `floor` gets std 1 (it is then only centred).
+ */
+export function columnStatistics(data: ArrayLike<number>, rows: number, cols: number, floor = 1e-6): { mean: Float64Array; std: Float64Array } {
   const mean = new Float64Array(cols);
   const sq = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += features[r * cols + c];
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += data[r * cols + c];
   for (let c = 0; c < cols; c++) mean[c] /= Math.max(1, rows);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) sq[c] += (features[r * cols + c] - mean[c]) ** 2;
-  const std = new Float32Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) sq[c] += (data[r * cols + c] - mean[c]) ** 2;
+  const std = new Float64Array(cols);
   for (let c = 0; c < cols; c++) {
     const s = Math.sqrt(sq[c] / Math.max(1, rows));
-    std[c] = s > 1e-6 ? s : 1;
+    std[c] = s > floor ? s : 1;
   }
-  return { mean: Float32Array.from(mean), std };
+  return { mean, std };
+}
+
+/** Mean and standard deviation of one series (see {@link columnStatistics}). */
+export function seriesStatistics(values: ArrayLike<number>, floor = 1e-9): [mean: number, std: number] {
+  const { mean, std } = columnStatistics(values, values.length, 1, floor);
+  return [mean[0], std[0]];
 }
