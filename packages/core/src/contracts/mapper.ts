@@ -18,6 +18,12 @@ export interface MapperResult {
  */
 export interface Mapper {
   readonly id: string;
+  /**
+   * Names the mapper's code and every option that changes its answers (e.g. a hash of its
+   * energy table and buffer layout). When present, answers may be cached in the store by
+   * (id, version, layer, hardware, seed) — see {@link StoreCachedMapper}; bump it when the search changes.
+   */
+  readonly version?: string;
   map(layer: Layer, hardware: HardwareConfig, seed: number): MapperResult;
 }
 /** DI token for {@link Mapper}. */

@@ -7,6 +7,17 @@ export interface Trial {
   readonly result: EvaluationResult;
 }
 
+/** What {@link Optimizer.ask} may use while it proposes. */
+export interface AskContext {
+  /**
+   * Aborted when the run is stopped (Ctrl-C): an ask that takes long (mapping many layers)
+   * should check it between steps and reject with `signal.reason`.
+   */
+  readonly signal?: AbortSignal;
+  /** Reports how many of the `n` points are proposed so far, for progress display. */
+  readonly onProposed?: (proposed: number, requested: number) => void;
+}
+
 /**
  * Ask/tell optimizer. It keeps no hidden history beyond what it was told, so a run can be
  * resumed by telling it the stored trials again, and optimizers can be swapped mid-study.
@@ -14,8 +25,12 @@ export interface Trial {
  */
 export interface Optimizer {
   readonly id: string;
-  /** Proposes up to `n` new points (fewer when the space is exhausted). */
-  ask(n: number): Promise<DesignPoint[]> | DesignPoint[];
+  /**
+   * Proposes up to `n` new points (fewer when the space is exhausted). An ask that computes for
+   * more than a few milliseconds must be asynchronous and yield to the event loop between steps,
+   * so that signals (Ctrl-C), heartbeats and progress keep running.
+   */
+  ask(n: number, context?: AskContext): Promise<DesignPoint[]> | DesignPoint[];
   /** Reports results of earlier asks (or stored trials, on resume). */
   tell(trials: readonly Trial[]): void;
 }

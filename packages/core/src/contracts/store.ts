@@ -1,5 +1,7 @@
 import type { DesignPoint } from '../domain/design-point.js';
 import type { Evaluation, Fidelity } from '../domain/evaluation.js';
+import type { HardwareConfig } from '../domain/hardware.js';
+import type { MapperResult } from './mapper.js';
 
 /** Identity of a cached evaluation: nothing with the same key is computed twice. */
 export interface EvaluationKey {
@@ -33,6 +35,51 @@ export interface TrialRecord {
   /** Absent when the evaluation failed. */
   readonly evaluation?: Evaluation;
   readonly error?: string;
+  /**
+   * For a failed trial: whether evaluating the point again may succeed (a simulator that hung
+   * or crashed) — such a trial is re-evaluated on resume, up to the run's retry bound.
+   * Absent means false.
+   */
+  readonly recoverable?: boolean;
+  /** Evaluations tried for this trial, this one included (absent means 1). */
+  readonly attempts?: number;
+}
+
+/** Identity of a cached mapper answer: one layer on one hardware configuration. */
+export interface MapperResultKey {
+  /** Id of the mapper plugin. */
+  readonly mapper: string;
+  /** The mapper's {@link Mapper.version}: its code and every option that changes its answers. */
+  readonly mapperVersion: string;
+  /** {@link layerKey} of the layer. */
+  readonly layerKey: string;
+  readonly hardware: HardwareConfig;
+  readonly seed: number;
+}
+
+/** A stored mapper answer: the mapping found, or why none fits (a LayerDoesNotFitError message). */
+export type StoredMapperResult =
+  | { readonly ok: true; readonly result: MapperResult }
+  | { readonly ok: false; readonly error: string };
+
+/** Who holds the write lock of a run, and when it last said it is alive. */
+export interface RunLockHolder {
+  /** Unique per process and session, e.g. `host:pid:random`. */
+  readonly holder: string;
+  readonly host: string;
+  readonly pid: number;
+  /** Last heartbeat, ms since the epoch. */
+  readonly heartbeatAt: number;
+}
+
+/** How {@link Store.acquireRunLock} decides that the current holder is gone. */
+export interface RunLockPolicy {
+  /** A lock whose last heartbeat is older than this many ms is expired (Optuna's grace period). */
+  readonly expiryMs: number;
+  /** Clock, ms since the epoch (default Date.now). */
+  readonly now?: () => number;
+  /** Optional liveness check of the current holder (e.g. a dead pid on this host): false frees the lock at once. */
+  readonly isAlive?: (holder: RunLockHolder) => boolean;
 }
 
 /**
@@ -46,7 +93,27 @@ export interface Store {
   getRun(id: string): RunRecord | undefined;
   finishRun(id: string, status: Exclude<RunStatus, 'running'>): void;
   appendTrial(trial: TrialRecord): void;
+  /**
+   * Replaces a failed trial by a new attempt at the same point (a retry): the stored trial at
+   * `trial.index` must exist, have failed and have the same point hash.
+   * @throws StoreError otherwise (a successful trial is never overwritten).
+   */
+  replaceTrial(trial: TrialRecord): void;
   trials(runId: string): TrialRecord[];
+  getMapperResult(key: MapperResultKey): StoredMapperResult | undefined;
+  /** Stores a mapper answer; the first one stored for a key wins. */
+  putMapperResult(key: MapperResultKey, result: StoredMapperResult): void;
+  /**
+   * Takes the write lock of run `runId` for `candidate` in one transaction: granted when
+   * nobody holds it, the candidate already does, or the holder's heartbeat expired (or
+   * `policy.isAlive` says it is dead).
+   * @returns undefined when granted, else the live holder.
+   */
+  acquireRunLock(runId: string, candidate: RunLockHolder, policy: RunLockPolicy): RunLockHolder | undefined;
+  /** Refreshes the heartbeat. @returns false when `holder` no longer holds the lock (it expired and was taken). */
+  renewRunLock(runId: string, holder: string, heartbeatAt: number): boolean;
+  /** Frees the lock if `holder` holds it. */
+  releaseRunLock(runId: string, holder: string): void;
   close(): void;
 }
 /** DI token for {@link Store}. */

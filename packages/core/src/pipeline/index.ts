@@ -1,3 +1,6 @@
 export * from './search-event.js';
 export * from './search-events.js';
 export * from './run-search.js';
+export * from './run-lease.js';
+export * from './store-cached-mapper.js';
+export * from './trial-records.js';

@@ -1,133 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { concatMap, from, Observable, timer, map, of, throwError, EMPTY } from 'rxjs';
+import { throwError, EMPTY } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { Evaluator } from '../contracts/evaluator.js';
-import type { Optimizer, Trial } from '../contracts/optimizer.js';
+import type { Optimizer } from '../contracts/optimizer.js';
 import type { Store } from '../contracts/store.js';
-import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
-import type { EvaluationResult } from '../domain/evaluation.js';
-import { Random } from '../domain/random.js';
-import type { Workload } from '../domain/workload.js';
+import type { DesignPoint } from '../domain/design-point.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { describeEvaluatorContract, describeOptimizerContract } from '../testing/index.js';
-import { macsPerPeEvaluation } from '../testing/macs-per-pe-evaluation.js';
-import { flatDesignPoint, tinyWorkload } from '../testing/tiny-workload.js';
+import { flatDesignPoint } from '../testing/tiny-workload.js';
 import { runSearch } from './run-search.js';
-import type { SearchEvent, SearchOptions } from './search-event.js';
+import type { SearchEvent } from './search-event.js';
 import { searchEvents } from './search-events.js';
-
-const workload = tinyWorkload();
-
-/**
- * A seeded optimizer whose proposals depend on what it was told, in order (a running digest
- * of told hashes and outcomes): a wrong tell order would change its later asks. Every fourth
- * proposal repeats the best point told so far, to exercise caching within a run.
- */
-class DigestOptimizer implements Optimizer {
-  readonly id = 'digest';
-  readonly told: string[] = [];
-  asks = 0;
-  private digest = 0;
-  private pending = 0;
-  private best?: { point: DesignPoint; edp: number };
-
-  constructor(private readonly seed: number, private readonly w: Workload = workload) {}
-
-  ask(n: number): DesignPoint[] {
-    this.asks += 1;
-    const points: DesignPoint[] = [];
-    for (let k = 0; k < n; k++) {
-      const i = this.told.length + this.pending + k;
-      if (this.best && i % 4 === 3) { points.push(this.best.point); continue; }
-      const random = new Random(this.seed).fork(i).fork(this.digest);
-      points.push(flatDesignPoint({ peDim: 2 ** random.int(1, 7), spKB: 2 ** random.int(0, 11), accKB: 2 ** random.int(0, 11) }, this.w));
-    }
-    this.pending += points.length;
-    return points;
-  }
-
-  tell(trials: readonly Trial[]): void {
-    for (const { point, result } of trials) {
-      this.told.push(result.pointHash);
-      this.digest = (Math.imul(this.digest ^ parseInt(result.pointHash.slice(0, 8), 16), 0x01000193) + (result.ok ? 1 : 7)) >>> 0;
-      if (result.ok && (!this.best || result.evaluation.edp < this.best.edp)) this.best = { point, edp: result.evaluation.edp };
-    }
-    this.pending = Math.max(0, this.pending - trials.length);
-  }
-}
-
-/**
- * A real toy evaluator (MACs/peDim² cycles) whose per-point delay comes from `delayOf`, so
- * completion order can differ from ask order. peDim 2 fails (recoverable). Counts computations,
- * subscriptions in flight and cancellations.
- */
-class ToyEvaluator implements Evaluator {
-  readonly id = 'toy';
-  readonly version = '1';
-  readonly fidelity = 'analytical' as const;
-  readonly capabilities = { accessCounts: false, uncertainty: false, maxConcurrency: 4 };
-  computed = 0;
-  /** Hashes in the order they were computed. */
-  readonly order: string[] = [];
-  inFlight = 0;
-  maxInFlight = 0;
-  cancelled = 0;
-
-  constructor(private readonly delayOf: (point: DesignPoint) => number = () => 0) {}
-
-  evaluate(points: readonly DesignPoint[], w: Workload): Observable<EvaluationResult> {
-    return new Observable<EvaluationResult>((subscriber) => {
-      this.inFlight += 1;
-      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-      let finished = false;
-      const inner = from(points).pipe(
-        concatMap((point) => {
-          const delay = this.delayOf(point);
-          return delay > 0 ? timer(delay).pipe(map(() => this.score(point, w))) : of(this.score(point, w));
-        }),
-      ).subscribe({ next: (r) => subscriber.next(r), complete: () => { finished = true; subscriber.complete(); } });
-      return () => {
-        this.inFlight -= 1;
-        if (!finished) this.cancelled += 1;
-        inner.unsubscribe();
-      };
-    });
-  }
-
-  private score(point: DesignPoint, w: Workload): EvaluationResult {
-    this.computed += 1;
-    const pointHash = hashDesignPoint(point);
-    this.order.push(pointHash);
-    if (point.hardware.peDim === 2) return { ok: false, pointHash, error: 'peDim 2 is too small for the toy', recoverable: true };
-    return { ok: true, pointHash, evaluation: macsPerPeEvaluation(point, w, this) };
-  }
-}
-
-const hashDelay = (scale: number) => (point: DesignPoint) => (parseInt(hashDesignPoint(point).slice(0, 4), 16) % 7) * scale;
-
-function options(overrides: Partial<SearchOptions> & Pick<SearchOptions, 'store'>): SearchOptions {
-  return {
-    optimizer: new DigestOptimizer(42),
-    evaluator: new ToyEvaluator(),
-    workload,
-    runId: 'run-1',
-    budget: { trials: 10, batch: 4 },
-    ...overrides,
-  };
-}
-
-async function collect(opts: SearchOptions): Promise<SearchEvent[]> {
-  const run = runSearch(opts);
-  const events: SearchEvent[] = [];
-  run.events$.subscribe((e) => events.push(e));
-  await run.done;
-  return events;
-}
-
-const trialHashes = (events: SearchEvent[]) => events.flatMap((e) => (e.type === 'trial' ? [e.pointHash] : []));
+import { collect, DigestOptimizer, hashDelay, options, ToyEvaluator, trialHashes, workload } from './search-test-doubles.js';
 
 describe('runSearch', () => {
   it('spends exactly the budget in batches and stores every trial in ask order', async () => {
@@ -273,7 +160,7 @@ describe('runSearch', () => {
     const store = new MemoryStore();
     await collect(options({ store, budget: { trials: 4, batch: 4 } }));
     const evaluator = new ToyEvaluator();
-    const events = await collect(options({ store, evaluator, budget: { trials: 4, batch: 4 } }));
+    const events = await collect(options({ store, evaluator, budget: { trials: 4, batch: 4 }, retries: 0 }));
     expect(evaluator.computed).toBe(0);
     expect(events.at(-1)).toMatchObject({ type: 'finished', summary: { trials: 4, resumed: 4, stoppedBy: 'budget' } });
   });

@@ -12,8 +12,11 @@ export interface SearchRun {
   readonly events$: Observable<SearchEvent>;
   /** Resolves with the summary when the run finishes (also when stopped); rejects if the optimizer or store throws. */
   readonly done: Promise<SearchSummary>;
-  /** Stops asking and cancels evaluations in flight; `done` then resolves with `stoppedBy: 'aborted'`. */
-  stop(): void;
+  /**
+   * Stops asking and cancels evaluations in flight; `done` then resolves with `stoppedBy`
+   * `'aborted'`, or `'minutes'` when stopped because the time budget ran out.
+   */
+  stop(reason?: 'aborted' | 'minutes'): void;
 }
 
 /**
@@ -28,8 +31,8 @@ export interface SearchRun {
  */
 export function runSearch(options: SearchOptions): SearchRun {
   const controller = new AbortController();
-  const forward = () => controller.abort();
-  if (options.signal?.aborted) controller.abort();
+  const forward = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) controller.abort(options.signal.reason);
   else options.signal?.addEventListener('abort', forward, { once: true });
   const events$ = new Subject<SearchEvent>();
   const done = new Promise<SearchSummary>((resolve, reject) => {
@@ -56,5 +59,8 @@ export function runSearch(options: SearchOptions): SearchRun {
   });
   // A caller that only watches events$ must not get an unhandled-rejection crash from `done`.
   done.catch(() => undefined);
-  return { events$: events$.asObservable(), done, stop: () => controller.abort() };
+  return {
+    events$: events$.asObservable(), done,
+    stop: (reason = 'aborted') => controller.abort(reason === 'minutes' ? 'minutes' : undefined),
+  };
 }

@@ -4,6 +4,7 @@ import type { Store } from '../contracts/store.js';
 import type { DesignPoint } from '../domain/design-point.js';
 import type { Evaluation, EvaluationResult, Fidelity } from '../domain/evaluation.js';
 import type { Workload } from '../domain/workload.js';
+import type { RunLockTiming } from './run-lease.js';
 
 /** How much a run may do. */
 export interface SearchBudget {
@@ -32,8 +33,21 @@ export interface SearchOptions {
    * cancelled alone). Raise it for batched evaluators such as surrogates.
    */
   readonly pointsPerCall?: number;
-  /** Aborting stops asking and unsubscribes (cancels) evaluations in flight. */
+  /**
+   * Aborting stops asking and unsubscribes (cancels) evaluations in flight. Abort with the
+   * reason `'minutes'` when a time budget ran out (the summary then says `stoppedBy: 'minutes'`).
+   */
   readonly signal?: AbortSignal;
+  /**
+   * Extra evaluations of a trial that failed recoverably (a simulator that hung or crashed),
+   * made when the run is resumed (default 2). 0 never retries.
+   */
+  readonly retries?: number;
+  /**
+   * The run's write lock (default: taken, 5 s heartbeat, 30 s expiry). `false` skips it, for a
+   * store that only this process can see.
+   */
+  readonly lock?: RunLockTiming | false;
   /** Recorded by `store.startRun` when the store has no run `runId` yet (default `{}` / 0). */
   readonly run?: { readonly config: string; readonly seed: number };
   /** Hash of the workload for the evaluation cache key (default {@link workloadHash} of the domain). */
@@ -48,8 +62,11 @@ export interface BestTrial {
   readonly evaluation: Evaluation;
 }
 
-/** Why a search ended. */
-export type SearchStop = 'budget' | 'exhausted' | 'aborted';
+/**
+ * Why a search ended: its trial budget was spent, the optimizer had nothing left, the time
+ * budget ran out, or it was stopped (Ctrl-C, unsubscribed).
+ */
+export type SearchStop = 'budget' | 'exhausted' | 'minutes' | 'aborted';
 
 export interface SearchSummary {
   readonly runId: string;
@@ -61,7 +78,7 @@ export interface SearchSummary {
   readonly evaluated: number;
   /** Trials of this session answered from the store (or a duplicate in the same batch). */
   readonly cached: number;
-  /** Trials of this session whose evaluation failed. */
+  /** Trials of this session whose evaluation failed (retries of stored failures included). */
   readonly failed: number;
   readonly best?: BestTrial;
   readonly stoppedBy: SearchStop;
@@ -70,11 +87,17 @@ export interface SearchSummary {
 }
 
 /**
- * What a search publishes, in a deterministic order: `started`, then per trial (in ask order)
- * `trial`, `error` if it failed, `best` if it improved, `progress`; finally `finished`.
+ * What a search publishes, in a deterministic order: `started`; an `error` (`stored: true`) for
+ * every stored trial that still failed after the resume's retries; `best` and `progress` when
+ * resuming; then per trial (in ask order) `trial`, `error` if it failed, `best` if it improved,
+ * `progress`; finally `finished`. `retrying` (right after `started`) announces re-evaluations
+ * of stored recoverable failures, each then published as `trial` (no `progress`: it was counted).
+ * `proposing` reports the optimizer's progress through a batch while it asks.
  */
 export type SearchEvent =
   | { readonly type: 'started'; readonly runId: string; readonly total: number; readonly resumed: number }
+  | { readonly type: 'retrying'; readonly trials: number; readonly indices: readonly number[] }
+  | { readonly type: 'proposing'; readonly proposed: number; readonly requested: number }
   | {
       readonly type: 'trial';
       readonly index: number;
@@ -83,8 +106,20 @@ export type SearchEvent =
       readonly result: EvaluationResult;
       /** True when the evaluation came from the store (or another trial of the batch), not the evaluator. */
       readonly cached: boolean;
+      /** Evaluations of this trial so far (above 1 for a retry). */
+      readonly attempts: number;
     }
   | ({ readonly type: 'best' } & BestTrial)
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
-  | { readonly type: 'error'; readonly index: number; readonly pointHash: string; readonly error: string; readonly recoverable: boolean }
+  | {
+      readonly type: 'error';
+      readonly index: number;
+      readonly pointHash: string;
+      readonly error: string;
+      readonly recoverable: boolean;
+      /** True for a failure read back from the store on resume (not evaluated again). */
+      readonly stored: boolean;
+      /** Evaluations the trial has had. */
+      readonly attempts: number;
+    }
   | { readonly type: 'finished'; readonly summary: SearchSummary };

@@ -4,7 +4,9 @@ import type { EvaluationKey, TrialRecord } from '../contracts/store.js';
 import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
 import type { EvaluationResult } from '../domain/evaluation.js';
 import { workloadHash } from '../domain/workload-hash.js';
+import { RunLease } from './run-lease.js';
 import type { BestTrial, SearchEvent, SearchOptions, SearchStop, SearchSummary } from './search-event.js';
+import { recordResult, recordTrial, retryable } from './trial-records.js';
 
 /**
  * The search as a cold stream: subscribing starts (or resumes) run `runId`, unsubscribing
@@ -16,13 +18,18 @@ import type { BestTrial, SearchEvent, SearchOptions, SearchStop, SearchSummary }
  * → `putEvaluation` as each arrives, `appendTrial` in ask order → `tell` the whole batch in
  * ask order. So the trial sequence of a seeded optimizer does not depend on which evaluation
  * finishes first, and everything told is already durable. Failed evaluations become trials
- * with an error; the run goes on. The stream errors only when the optimizer or store throws.
+ * with an error; the run goes on. The stream errors only when the optimizer or store throws,
+ * or another live process holds the run's write lock ({@link RunLease}).
+ *
+ * On resume, the stored trials whose evaluation failed recoverably are evaluated again first
+ * (up to `options.retries` extra attempts per trial, counted across sessions) and replaced in
+ * the store; the optimizer is then told every stored trial as it now stands.
  */
 export function searchEvents(options: SearchOptions): Observable<SearchEvent> {
   return new Observable<SearchEvent>((subscriber) => {
     const controller = new AbortController();
-    const abort = () => controller.abort();
-    if (options.signal?.aborted) controller.abort();
+    const abort = () => controller.abort(options.signal?.reason);
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
     else options.signal?.addEventListener('abort', abort, { once: true });
     new SearchLoop(options, controller.signal, (event) => subscriber.next(event)).run().then(
       () => subscriber.complete(),
@@ -44,6 +51,8 @@ interface Slot {
   cached: boolean;
   /** Already in the store from an earlier session (a resumed partial batch): not appended again. */
   recorded?: boolean;
+  /** A retry of a stored failed trial: replaces it in the store instead of appending. */
+  retryOf?: TrialRecord;
 }
 
 class SearchLoop {
@@ -59,12 +68,16 @@ class SearchLoop {
   private best?: BestTrial;
   /** Stored trials of a partial last batch, re-asked on resume (see {@link resume}). */
   private tail: TrialRecord[] = [];
+  /** Aborted by the caller's signal, or when the run's write lock is lost. */
+  private readonly signal: AbortSignal;
+  private readonly lockLost = new AbortController();
 
   constructor(
     private readonly options: SearchOptions,
-    private readonly signal: AbortSignal,
+    callerSignal: AbortSignal,
     private readonly emit: (event: SearchEvent) => void,
   ) {
+    this.signal = AbortSignal.any([callerSignal, this.lockLost.signal]);
     this.total = Math.max(0, Math.floor(options.budget.trials));
     this.workloadKey = options.workloadHash ?? workloadHash(options.workload);
     if (!(options.budget.batch >= 1)) throw new RangeError(`budget.batch must be ≥ 1, got ${options.budget.batch}`);
@@ -73,40 +86,96 @@ class SearchLoop {
   async run(): Promise<void> {
     const { store, runId } = this.options;
     if (!store.getRun(runId)) store.startRun({ id: runId, config: this.options.run?.config ?? '{}', seed: this.options.run?.seed ?? 0 });
-    this.resume();
-    this.emit({ type: 'started', runId, total: this.total, resumed: this.resumed });
+    const lease = this.options.lock === false
+      ? undefined
+      : RunLease.acquire(store, runId, this.options.lock ?? {}, (error) => this.lockLost.abort(error));
+    try {
+      await this.search();
+    } finally {
+      lease?.release();
+    }
+    if (this.lockLost.signal.aborted) throw this.lockLost.signal.reason;
+  }
+
+  private async search(): Promise<void> {
+    const { store, runId } = this.options;
+    const stored = [...store.trials(runId)].sort((a, b) => a.index - b.index);
+    this.emit({ type: 'started', runId, total: this.total, resumed: stored.length });
+    const resumed = await this.resume(stored);
+    for (const record of resumed) {
+      if (!record.error) continue;
+      this.emit({
+        type: 'error', index: record.index, pointHash: record.pointHash, error: record.error,
+        recoverable: record.recoverable ?? false, stored: true, attempts: record.attempts ?? 1,
+      });
+    }
     if (this.best) this.emit({ type: 'best', ...this.best });
     if (this.resumed > 0) this.emit({ type: 'progress', done: this.done, total: this.total });
 
-    let stoppedBy: SearchStop = 'budget';
-    while (this.done < this.total) {
-      if (this.signal.aborted) { stoppedBy = 'aborted'; break; }
+    let stoppedBy: SearchStop | undefined = this.signal.aborted ? this.stopReason() : undefined;
+    while (stoppedBy === undefined && this.done < this.total) {
       const n = Math.min(this.options.budget.batch, this.total - this.done + this.tail.length);
-      let points = (await this.options.optimizer.ask(n)).slice(0, n);
-      if (this.signal.aborted) { stoppedBy = 'aborted'; break; }
+      let points = await this.ask(n);
+      if (points === undefined) { stoppedBy = this.stopReason(); break; }
       let prefilled: Slot[] = [];
       if (this.tail.length > 0) [prefilled, points] = this.matchTail(points);
       if (points.length === 0 && prefilled.length === 0) {
         if (this.done < this.total) stoppedBy = 'exhausted';
         break;
       }
-      const slots = await this.evaluateBatch(points, prefilled);
-      if (slots === undefined) { stoppedBy = 'aborted'; break; }
+      const slots = await this.evaluateSlots([...prefilled, ...this.freshSlots(points)]);
+      if (slots === undefined) { stoppedBy = this.stopReason(); break; }
       this.options.optimizer.tell(slots.map((s): Trial => ({ point: s.point, result: s.result! })));
     }
-    if (stoppedBy !== 'aborted' && store.getRun(runId)?.status === 'running') store.finishRun(runId, 'finished');
+    stoppedBy ??= 'budget';
+    if (stoppedBy === 'budget' && store.getRun(runId)?.status === 'running') store.finishRun(runId, 'finished');
     this.emit({ type: 'finished', summary: this.summary(stoppedBy) });
+  }
+
+  /** Why the signal was aborted: the caller's time budget, or a stop (Ctrl-C, unsubscribe, lost lock). */
+  private stopReason(): SearchStop {
+    return this.signal.reason === 'minutes' ? 'minutes' : 'aborted';
+  }
+
+  /**
+   * Asks the optimizer for `n` points, passing the stop signal and reporting proposal progress.
+   * @returns the points, or undefined when the run was stopped first (the ask is abandoned).
+   */
+  private async ask(n: number): Promise<DesignPoint[] | undefined> {
+    const signal = this.signal;
+    if (signal.aborted) return undefined;
+    let onAbort = () => undefined as void;
+    const aborted = new Promise<undefined>((resolve) => {
+      onAbort = () => resolve(undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const asked = Promise.resolve(this.options.optimizer.ask(n, {
+        signal,
+        onProposed: (proposed, requested) => { if (!signal.aborted) this.emit({ type: 'proposing', proposed, requested }); },
+      }));
+      asked.catch(() => undefined); // rejected after an abort won the race: nothing to report
+      const points = await Promise.race([asked, aborted]);
+      return points === undefined || signal.aborted ? undefined : points.slice(0, n);
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   /**
    * Tells the optimizer the trials the store already has for this run, batch by batch as they
-   * were asked. A killed run may have stored only part of its last batch; those trials are
-   * kept as the {@link tail} and the batch is asked again, so a deterministic optimizer
-   * proposes the same points and the resumed run follows the uninterrupted sequence exactly.
+   * were asked, after retrying those that failed recoverably (see {@link retryStored}). A killed
+   * run may have stored only part of its last batch; those trials are kept as the {@link tail}
+   * and the batch is asked again, so a deterministic optimizer proposes the same points and the
+   * resumed run follows the uninterrupted sequence exactly.
+   * @returns the stored trials as they stand after the retries.
    */
-  private resume(): void {
-    const records = [...this.options.store.trials(this.options.runId)].sort((a, b) => a.index - b.index);
-    if (records.length === 0) return;
+  private async resume(stored: TrialRecord[]): Promise<TrialRecord[]> {
+    if (stored.length === 0) return [];
+    const records = await this.retryStored(stored);
     for (const record of records) {
       const result = recordResult(record);
       if (result.ok) this.considerBest(record.index, record.pointHash, record.point, result, false);
@@ -119,6 +188,24 @@ class SearchLoop {
     this.resumed = records.length;
     this.done = records.length;
     this.nextIndex = told === records.length ? records[records.length - 1].index + 1 : told;
+    return records;
+  }
+
+  /**
+   * Evaluates again the stored trials that failed recoverably and have attempts left, replacing
+   * each in the store as its new result arrives. Stopped part-way, the rest stay as stored.
+   * @returns `stored` with the retried trials replaced.
+   */
+  private async retryStored(stored: TrialRecord[]): Promise<TrialRecord[]> {
+    const retries = Math.max(0, Math.floor(this.options.retries ?? 2));
+    const due = stored.filter((record) => retryable(record, retries));
+    if (due.length === 0 || this.signal.aborted) return stored;
+    this.emit({ type: 'retrying', trials: due.length, indices: due.map((r) => r.index) });
+    const slots = due.map((record): Slot => ({ index: record.index, point: record.point, pointHash: record.pointHash, cached: false, retryOf: record }));
+    await this.evaluateSlots(slots);
+    const replaced = new Map<number, TrialRecord>();
+    for (const slot of slots) if (slot.result && slot.recorded) replaced.set(slot.index, this.trialRecord(slot));
+    return stored.map((record) => replaced.get(record.index) ?? record);
   }
 
   /**
@@ -142,15 +229,21 @@ class SearchLoop {
     return [[], points.slice(0, Math.max(0, this.total - this.done))];
   }
 
+  /** Slots for newly asked points, at the next trial indices. */
+  private freshSlots(points: readonly DesignPoint[]): Slot[] {
+    const slots = points.map((point, k): Slot => ({ index: this.nextIndex + k, point, pointHash: hashDesignPoint(point), cached: false }));
+    this.nextIndex += slots.length;
+    return slots;
+  }
+
   /**
-   * Fills every slot of a batch from the store or the evaluator, recording trials in ask order.
+   * Fills every slot of a batch from the store or the evaluator, recording trials in slot
+   * order (slots already `recorded` are kept as they are).
    * @returns the completed slots, or undefined when aborted first.
    */
-  private evaluateBatch(points: readonly DesignPoint[], prefilled: readonly Slot[] = []): Promise<Slot[] | undefined> {
+  private evaluateSlots(slots: Slot[]): Promise<Slot[] | undefined> {
     const { store } = this.options;
-    const fresh: Slot[] = points.map((point, k) => ({ index: this.nextIndex + k, point, pointHash: hashDesignPoint(point), cached: false }));
-    this.nextIndex += fresh.length;
-    const slots = [...prefilled, ...fresh];
+    const fresh = slots.filter((slot) => !slot.recorded);
     const toEvaluate = new Map<string, DesignPoint>();
     for (const slot of fresh) {
       const stored = store.getEvaluation(this.key(slot.pointHash));
@@ -168,6 +261,7 @@ class SearchLoop {
       // After an abort nothing more is recorded: the run stops at the trial it was aborted on.
       for (; flushed < slots.length && slots[flushed].result && !this.signal.aborted; flushed++) {
         if (!slots[flushed].recorded) this.record(slots[flushed]);
+        slots[flushed].recorded = true;
       }
     };
     flush();
@@ -244,27 +338,38 @@ class SearchLoop {
     });
   }
 
-  /** Stores a finished trial and publishes its events. */
-  private record(slot: Slot): void {
+  /** The stored form of a finished slot. */
+  private trialRecord(slot: Slot): TrialRecord {
     const result = slot.result!;
-    const trial: TrialRecord = {
+    return {
       runId: this.options.runId,
       index: slot.index,
       pointHash: slot.pointHash,
       point: slot.point,
-      ...(result.ok ? { evaluation: result.evaluation } : { error: result.error }),
+      ...(result.ok ? { evaluation: result.evaluation } : { error: result.error, recoverable: result.recoverable }),
+      ...(slot.retryOf ? { attempts: (slot.retryOf.attempts ?? 1) + 1 } : {}),
     };
-    this.options.store.appendTrial(trial);
-    this.done += 1;
+  }
+
+  /** Stores a finished trial (appended, or replacing the failure it retries) and publishes its events. */
+  private record(slot: Slot): void {
+    const result = slot.result!;
+    const trial = this.trialRecord(slot);
+    if (slot.retryOf) {
+      this.options.store.replaceTrial(trial);
+    } else {
+      this.options.store.appendTrial(trial);
+      this.done += 1;
+    }
     if (slot.cached) this.cached += 1;
-    this.emit({ type: 'trial', index: slot.index, pointHash: slot.pointHash, point: slot.point, result, cached: slot.cached });
+    this.emit({ type: 'trial', index: slot.index, pointHash: slot.pointHash, point: slot.point, result, cached: slot.cached, attempts: trial.attempts ?? 1 });
     if (!result.ok) {
       this.failed += 1;
-      this.emit({ type: 'error', index: slot.index, pointHash: slot.pointHash, error: result.error, recoverable: result.recoverable });
+      this.emit({ type: 'error', index: slot.index, pointHash: slot.pointHash, error: result.error, recoverable: result.recoverable, stored: false, attempts: trial.attempts ?? 1 });
     } else {
       this.considerBest(slot.index, slot.pointHash, slot.point, result, true);
     }
-    this.emit({ type: 'progress', done: this.done, total: this.total });
+    if (!slot.retryOf) this.emit({ type: 'progress', done: this.done, total: this.total });
   }
 
   private considerBest(index: number, pointHash: string, point: DesignPoint, result: EvaluationResult & { ok: true }, announce: boolean): void {
@@ -299,12 +404,3 @@ class SearchLoop {
   }
 }
 
-/** A stored trial as the optimizer was (or would have been) told it. */
-const recordTrial = (record: TrialRecord): Trial => ({ point: record.point, result: recordResult(record) });
-
-/** A stored trial's result. */
-function recordResult(record: TrialRecord): EvaluationResult {
-  return record.evaluation
-    ? { ok: true, pointHash: record.pointHash, evaluation: record.evaluation }
-    : { ok: false, pointHash: record.pointHash, error: record.error ?? 'failed (no message stored)', recoverable: false };
-}

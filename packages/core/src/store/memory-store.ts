@@ -1,14 +1,20 @@
 import type { DesignPoint } from '../domain/design-point.js';
 import type { Evaluation } from '../domain/evaluation.js';
-import type { EvaluationKey, RunRecord, RunStatus, TrialRecord } from '../contracts/store.js';
+import type {
+  EvaluationKey, MapperResultKey, RunLockHolder, RunLockPolicy, RunRecord, RunStatus, StoredMapperResult, TrialRecord,
+} from '../contracts/store.js';
+import { parseMapping, printMapping } from '../domain/mapping.js';
 import {
-  checkEvaluationKey, checkTrial, decodeEvaluation, decodePoint, decodeTrial, encodeEvaluation, encodePoint,
+  checkEvaluationKey, checkReplacement, checkTrial, decodeEvaluation, decodePoint, decodeTrial, encodeEvaluation, encodePoint,
+  hardwareText, lockIsFree,
 } from './store-codec.js';
 import type { EvaluationFilter, EvaluationRecord, QueryableStore } from './queryable-store.js';
 import { StoreError } from './store-error.js';
 
 interface StoredEvaluation { key: EvaluationKey; point: string; evaluation: string }
-interface StoredTrial { runId: string; index: number; pointHash: string; point: string; evaluation?: string; error?: string }
+interface StoredTrial {
+  runId: string; index: number; pointHash: string; point: string; evaluation?: string; error?: string; recoverable?: boolean; attempts?: number;
+}
 
 const keyText = (k: EvaluationKey): string => JSON.stringify([k.fidelity, k.pointHash, k.evaluator, k.evaluatorVersion, k.workloadHash]);
 
@@ -21,6 +27,9 @@ export class MemoryStore implements QueryableStore {
   private readonly evaluationsByKey = new Map<string, StoredEvaluation>();
   private readonly runsById = new Map<string, RunRecord>();
   private readonly trialsByRun = new Map<string, Map<number, StoredTrial>>();
+  /** Mapper answers by key text; mappings kept in their text form. */
+  private readonly mapperResults = new Map<string, { ok: true; mapping: string; cycles: number; energy: number } | { ok: false; error: string }>();
+  private readonly locks = new Map<string, RunLockHolder>();
   private closed = false;
 
   /** @param now clock for `startedAt`/`finishedAt` (tests). */
@@ -90,20 +99,59 @@ export class MemoryStore implements QueryableStore {
       }
       return;
     }
-    trials.set(trial.index, {
-      runId: trial.runId,
-      index: trial.index,
-      pointHash: trial.pointHash,
-      point: encodePoint(trial.point),
-      ...(trial.evaluation ? { evaluation: encodeEvaluation(trial.evaluation) } : {}),
-      ...(trial.error !== undefined ? { error: trial.error } : {}),
-    });
+    trials.set(trial.index, encodeTrial(trial));
+  }
+
+  replaceTrial(trial: TrialRecord): void {
+    this.checkOpen();
+    checkTrial(trial);
+    const trials = this.trialsByRun.get(trial.runId);
+    const existing = trials?.get(trial.index);
+    checkReplacement(trial, existing && decodeTrial(existing), 'memory');
+    trials!.set(trial.index, encodeTrial(trial));
   }
 
   trials(runId: string): TrialRecord[] {
     this.checkOpen();
     const trials = [...(this.trialsByRun.get(runId)?.values() ?? [])].sort((a, b) => a.index - b.index);
     return trials.map(decodeTrial);
+  }
+
+  getMapperResult(key: MapperResultKey): StoredMapperResult | undefined {
+    this.checkOpen();
+    const stored = this.mapperResults.get(mapperKeyText(key));
+    if (!stored) return undefined;
+    return stored.ok ? { ok: true, result: { mapping: parseMapping(stored.mapping), cycles: stored.cycles, energy: stored.energy } } : { ...stored };
+  }
+
+  putMapperResult(key: MapperResultKey, stored: StoredMapperResult): void {
+    this.checkOpen();
+    const text = mapperKeyText(key);
+    if (this.mapperResults.has(text)) return;
+    this.mapperResults.set(text, stored.ok
+      ? { ok: true, mapping: printMapping(stored.result.mapping), cycles: stored.result.cycles, energy: stored.result.energy }
+      : { ok: false, error: stored.error });
+  }
+
+  acquireRunLock(runId: string, candidate: RunLockHolder, policy: RunLockPolicy): RunLockHolder | undefined {
+    this.checkOpen();
+    const current = this.locks.get(runId);
+    if (current && !lockIsFree(current, candidate, policy)) return { ...current };
+    this.locks.set(runId, { ...candidate });
+    return undefined;
+  }
+
+  renewRunLock(runId: string, holder: string, heartbeatAt: number): boolean {
+    this.checkOpen();
+    const current = this.locks.get(runId);
+    if (current?.holder !== holder) return false;
+    this.locks.set(runId, { ...current, heartbeatAt });
+    return true;
+  }
+
+  releaseRunLock(runId: string, holder: string): void {
+    this.checkOpen();
+    if (this.locks.get(runId)?.holder === holder) this.locks.delete(runId);
   }
 
   /** Marks the store closed; its contents are dropped by the garbage collector with it. */
@@ -114,4 +162,20 @@ export class MemoryStore implements QueryableStore {
   private checkOpen(): void {
     if (this.closed) throw new StoreError('the memory store is closed');
   }
+}
+
+function mapperKeyText(key: MapperResultKey): string {
+  return JSON.stringify([key.mapper, key.mapperVersion, key.layerKey, hardwareText(key.hardware), key.seed]);
+}
+
+function encodeTrial(trial: TrialRecord): StoredTrial {
+  return {
+    runId: trial.runId,
+    index: trial.index,
+    pointHash: trial.pointHash,
+    point: encodePoint(trial.point),
+    ...(trial.evaluation ? { evaluation: encodeEvaluation(trial.evaluation) } : {}),
+    ...(trial.error !== undefined ? { error: trial.error, recoverable: trial.recoverable ?? false } : {}),
+    attempts: trial.attempts ?? 1,
+  };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -84,6 +84,65 @@ describe('SqliteStore', () => {
     writeFileSync(text, 'this is not a database, just some text that is long enough to have a header'.repeat(20));
     expect(() => new SqliteStore(text)).toThrow(StoreError);
     expect(() => new SqliteStore(text)).toThrow(/is not a SQLite database/);
+  });
+
+  it('upgrades a version-2 store in place, keeping its runs, trials and evaluations', () => {
+    const path = join(dir, 'v2.sqlite');
+    const old = new SqliteStore(path);
+    old.startRun({ id: 'r', config: '{}', seed: 1 });
+    old.appendTrial({ runId: 'r', index: 0, pointHash: 'h', point: sampleDesignPoint(), error: 'hung' });
+    old.putEvaluation(key(), sampleDesignPoint(), sampleEvaluation());
+    old.close();
+    const db = new Database(path);
+    db.exec(`ALTER TABLE trials DROP COLUMN recoverable; ALTER TABLE trials DROP COLUMN attempts;
+      DROP TABLE mapper_results; DROP TABLE run_locks; UPDATE meta SET value = '2' WHERE key = 'schema_version'`);
+    db.close();
+    const upgraded = new SqliteStore(path);
+    expect(upgraded.trials('r')).toEqual([{ runId: 'r', index: 0, pointHash: 'h', point: sampleDesignPoint(), error: 'hung' }]);
+    expect(upgraded.getEvaluation(key())).toEqual(sampleEvaluation());
+    upgraded.replaceTrial({ runId: 'r', index: 0, pointHash: 'h', point: sampleDesignPoint(), evaluation: sampleEvaluation(), attempts: 2 });
+    expect(upgraded.acquireRunLock('r', { holder: 'a', host: 'h', pid: 1, heartbeatAt: 0 }, { expiryMs: 10 })).toBeUndefined();
+    upgraded.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: String(STORE_SCHEMA_VERSION) });
+    check.close();
+  });
+
+  it('names the path and the fix when the store cannot be created', () => {
+    const file = join(dir, 'plain.txt');
+    writeFileSync(file, 'x');
+    // /proc: Node's recursive mkdir never returns there; the store must answer at once.
+    expect(() => new SqliteStore('/proc/polaris-test/runs.sqlite')).toThrow(/(\/proc is not writable|cannot create the folder \/proc\/polaris-test ).*point `store:`/);
+    expect(() => new SqliteStore(join(file, 'runs.sqlite'))).toThrow(/plain\.txt is a file, not a folder; point `store:`/);
+    if (process.getuid?.() !== 0) { // root writes anywhere
+      const locked = join(dir, 'locked');
+      new SqliteStore(join(locked, 'a.sqlite')).close();
+      chmodSync(locked, 0o500);
+      expect(() => new SqliteStore(join(locked, 'sub', 'b.sqlite'))).toThrow(/not writable/);
+      chmodSync(locked, 0o700);
+    }
+  });
+
+  it('says a truncated store file is damaged, naming it and how to recover', () => {
+    const path = join(dir, 'full.sqlite');
+    const store = new SqliteStore(path);
+    store.startRun({ id: 'r', config: '{}', seed: 1 });
+    for (let i = 0; i < 200; i++) store.putEvaluation(key(`w${i}`), sampleDesignPoint(), sampleEvaluation(i + 1));
+    store.close();
+    const truncated = join(dir, 'truncated.sqlite');
+    copyFileSync(path, truncated);
+    writeFileSync(truncated, readFileSync(truncated).subarray(0, 3000));
+    let message = '';
+    try {
+      const damaged = new SqliteStore(truncated);
+      damaged.evaluations(); // a file damaged past its first pages fails on reading
+      damaged.close();
+    } catch (error) {
+      expect(error).toBeInstanceOf(StoreError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain(truncated);
+    expect(message).toMatch(/is damaged .*move it aside to start a new store/);
   });
 
   it('lists runs and queries evaluations by key fields', () => {

@@ -1,37 +1,21 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Evaluation } from '../domain/evaluation.js';
 import type { DesignPoint } from '../domain/design-point.js';
-import type { EvaluationKey, RunRecord, RunStatus, TrialRecord } from '../contracts/store.js';
+import type {
+  EvaluationKey, MapperResultKey, RunLockHolder, RunLockPolicy, RunRecord, RunStatus, StoredMapperResult, TrialRecord,
+} from '../contracts/store.js';
 import {
-  checkEvaluationKey, checkTrial, decodeEvaluation, decodePoint, decodeTrial, encodeEvaluation, encodePoint,
+  checkEvaluationKey, checkReplacement, checkTrial, decodeEvaluation, decodePoint, decodeTrial, encodeEvaluation, encodePoint,
+  hardwareText, lockIsFree,
 } from './store-codec.js';
+import { parseMapping, printMapping } from '../domain/mapping.js';
 import type { EvaluationFilter, EvaluationRecord, QueryableStore } from './queryable-store.js';
-import { StoreError, StoreVersionError } from './store-error.js';
+import { initialiseSchema } from './sqlite-schema.js';
+import { StoreError } from './store-error.js';
+import { describeSqliteError, ensureStoreFolder } from './store-path.js';
 
-/** Version of the table layout below; bump it (and say how to migrate) when it changes. */
-export const STORE_SCHEMA_VERSION = 2;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS evaluations (
-  fidelity TEXT NOT NULL, point_hash TEXT NOT NULL, evaluator_version TEXT NOT NULL, workload_hash TEXT NOT NULL,
-  evaluator TEXT NOT NULL, cycles REAL, energy REAL, edp REAL,
-  point TEXT NOT NULL, evaluation TEXT NOT NULL, created_at TEXT NOT NULL,
-  PRIMARY KEY (fidelity, point_hash, evaluator, evaluator_version, workload_hash)
-);
-CREATE TABLE IF NOT EXISTS runs (
-  id TEXT PRIMARY KEY, config TEXT NOT NULL, seed INTEGER NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
-  started_at TEXT NOT NULL, finished_at TEXT
-);
-CREATE TABLE IF NOT EXISTS trials (
-  run_id TEXT NOT NULL REFERENCES runs(id), idx INTEGER NOT NULL, point_hash TEXT NOT NULL,
-  point TEXT NOT NULL, edp REAL, evaluation TEXT, error TEXT,
-  PRIMARY KEY (run_id, idx)
-) WITHOUT ROWID;
-`;
+export { STORE_SCHEMA_VERSION } from './sqlite-schema.js';
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -42,21 +26,28 @@ export interface SqliteStoreOptions {
 }
 
 interface RunRow { id: string; config: string; seed: number; status: RunStatus; started_at: string; finished_at: string | null }
-interface TrialRow { run_id: string; idx: number; point_hash: string; point: string; evaluation: string | null; error: string | null }
+interface TrialRow {
+  run_id: string; idx: number; point_hash: string; point: string; evaluation: string | null; error: string | null;
+  recoverable: number; attempts: number;
+}
 interface EvaluationRow {
   fidelity: EvaluationKey['fidelity']; point_hash: string; evaluator: string; evaluator_version: string; workload_hash: string;
   point: string; evaluation: string;
 }
+interface MapperRow { mapping: string | null; cycles: number | null; energy: number | null; error: string | null }
+interface LockRow { holder: string; host: string; pid: number; heartbeat_at: number }
 
 /**
  * The embedded default {@link Store}: one SQLite file (WAL journal, so readers never block the
  * writer; `busy_timeout`, so several processes may share it). Parent folders are created.
  * Every call is its own transaction and is durable against a killed process when it returns.
  *
- * Tables: `meta` (schema version), `evaluations` keyed by (fidelity, point hash, evaluator
- * version, workload hash) and written with INSERT OR IGNORE, `runs`, and `trials` keyed by
- * (run id, index). Points are JSON with mappings in the text form; `cycles`/`energy`/`edp`
- * columns are there for ad-hoc SQL (`SELECT … ORDER BY edp`).
+ * Tables (see sqlite-schema.ts): `meta` (schema version), `evaluations` keyed by (fidelity,
+ * point hash, evaluator, evaluator version, workload hash) and written with INSERT OR IGNORE,
+ * `runs`, `trials` keyed by (run id, index), `mapper_results` (the mapper cache) and
+ * `run_locks`. Points are JSON with mappings in the text form; `cycles`/`energy`/`edp` columns
+ * are there for ad-hoc SQL (`SELECT … ORDER BY edp`). SQLite errors (a damaged file, a full
+ * disk, a read-only folder) become {@link StoreError}s naming the file and the fix.
  */
 export class SqliteStore implements QueryableStore {
   /** Absolute path of the file, or `:memory:`. */
@@ -65,65 +56,56 @@ export class SqliteStore implements QueryableStore {
   private readonly now: () => Date;
 
   /**
-   * Opens (creating when absent) the store at `path`.
+   * Opens (creating when absent) the store at `path`; a version-2 store is upgraded in place.
    * @throws StoreVersionError when the file has another schema version;
-   *   StoreError when it is not a SQLite file or not a Polaris store.
+   *   StoreError when it is not a SQLite file, not a Polaris store, damaged, or cannot be created.
    */
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path === ':memory:' ? path : resolve(path);
     this.now = options.now ?? (() => new Date());
-    if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
-    this.db = new Database(this.path, { timeout: options.busyTimeoutMs ?? 10_000 });
+    if (this.path !== ':memory:') ensureStoreFolder(this.path);
+    try {
+      this.db = new Database(this.path, { timeout: options.busyTimeoutMs ?? 10_000 });
+    } catch (error) {
+      throw describeSqliteError(error, this.path);
+    }
     try {
       this.db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 10_000)}`);
       if (this.path !== ':memory:') this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
-      this.initialise();
+      initialiseSchema(this.db, this.path, this.now().toISOString());
     } catch (error) {
       this.db.close();
-      if (error instanceof StoreError) throw error;
-      const code = (error as { code?: string }).code;
-      if (code === 'SQLITE_NOTADB') {
-        throw new StoreError(`${this.path} is not a SQLite database; point \`store:\` in the run config at a new or existing Polaris store file`);
-      }
-      throw error;
+      throw describeSqliteError(error, this.path);
     }
   }
 
-  private initialise(): void {
-    this.db.transaction(() => {
-      const tables = (this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name);
-      if (tables.length > 0 && !tables.includes('meta')) {
-        throw new StoreError(`${this.path} is a SQLite database but not a Polaris store (tables: ${tables.join(', ')}); `
-          + 'point `store:` in the run config at another file');
-      }
-      if (tables.includes('meta')) {
-        const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
-        const found = Number(row?.value ?? 0);
-        if (found !== STORE_SCHEMA_VERSION) throw new StoreVersionError(this.path, found, STORE_SCHEMA_VERSION);
-        return;
-      }
-      this.db.exec(SCHEMA);
-      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?), ('created_at', ?)`)
-        .run(String(STORE_SCHEMA_VERSION), this.now().toISOString());
-    }).immediate();
+  /** Runs one store operation, turning SQLite's errors into messages that name the file. */
+  private guard<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      throw describeSqliteError(error, this.path);
+    }
   }
 
   getEvaluation(key: EvaluationKey): Evaluation | undefined {
-    const row = this.db.prepare(`SELECT evaluation FROM evaluations
-      WHERE fidelity = ? AND point_hash = ? AND evaluator = ? AND evaluator_version = ? AND workload_hash = ?`)
-      .get(key.fidelity, key.pointHash, key.evaluator, key.evaluatorVersion, key.workloadHash) as { evaluation: string } | undefined;
-    return row ? decodeEvaluation(row.evaluation) : undefined;
+    return this.guard(() => {
+      const row = this.db.prepare(`SELECT evaluation FROM evaluations
+        WHERE fidelity = ? AND point_hash = ? AND evaluator = ? AND evaluator_version = ? AND workload_hash = ?`)
+        .get(key.fidelity, key.pointHash, key.evaluator, key.evaluatorVersion, key.workloadHash) as { evaluation: string } | undefined;
+      return row ? decodeEvaluation(row.evaluation) : undefined;
+    });
   }
 
   putEvaluation(key: EvaluationKey, point: DesignPoint, evaluation: Evaluation): void {
     checkEvaluationKey(key, evaluation);
-    this.db.prepare(`INSERT OR IGNORE INTO evaluations
+    this.guard(() => this.db.prepare(`INSERT OR IGNORE INTO evaluations
       (fidelity, point_hash, evaluator_version, workload_hash, evaluator, cycles, energy, edp, point, evaluation, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(key.fidelity, key.pointHash, key.evaluatorVersion, key.workloadHash, evaluation.evaluator,
-        evaluation.cycles, evaluation.energy, evaluation.edp, encodePoint(point), encodeEvaluation(evaluation), this.now().toISOString());
+        evaluation.cycles, evaluation.energy, evaluation.edp, encodePoint(point), encodeEvaluation(evaluation), this.now().toISOString()));
   }
 
   evaluations(filter: EvaluationFilter = {}): EvaluationRecord[] {
@@ -132,8 +114,8 @@ export class SqliteStore implements QueryableStore {
     ];
     const used = columns.filter(([field]) => filter[field] !== undefined);
     const where = used.length > 0 ? `WHERE ${used.map(([, column]) => `${column} = ?`).join(' AND ')}` : '';
-    const rows = this.db.prepare(`SELECT * FROM evaluations ${where} ORDER BY rowid`)
-      .all(...used.map(([field]) => filter[field])) as EvaluationRow[];
+    const rows = this.guard(() => this.db.prepare(`SELECT * FROM evaluations ${where} ORDER BY rowid`)
+      .all(...used.map(([field]) => filter[field])) as EvaluationRow[]);
     return rows.map((r) => ({
       key: { fidelity: r.fidelity, pointHash: r.point_hash, evaluator: r.evaluator, evaluatorVersion: r.evaluator_version, workloadHash: r.workload_hash },
       point: decodePoint(r.point),
@@ -143,8 +125,8 @@ export class SqliteStore implements QueryableStore {
 
   startRun(run: Omit<RunRecord, 'status' | 'startedAt'>): RunRecord {
     const record: RunRecord = { id: run.id, config: run.config, seed: run.seed, status: 'running', startedAt: this.now().toISOString() };
-    const inserted = this.db.prepare(`INSERT OR IGNORE INTO runs (id, config, seed, status, started_at) VALUES (?, ?, ?, 'running', ?)`)
-      .run(record.id, record.config, record.seed, record.startedAt);
+    const inserted = this.guard(() => this.db.prepare(`INSERT OR IGNORE INTO runs (id, config, seed, status, started_at) VALUES (?, ?, ?, 'running', ?)`)
+      .run(record.id, record.config, record.seed, record.startedAt));
     if (inserted.changes === 0) {
       throw new StoreError(`run "${run.id}" already exists in ${this.path}; resume it (read its trials) or choose another run id`);
     }
@@ -152,45 +134,105 @@ export class SqliteStore implements QueryableStore {
   }
 
   getRun(id: string): RunRecord | undefined {
-    const row = this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
+    const row = this.guard(() => this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(id) as RunRow | undefined);
     return row ? runFromRow(row) : undefined;
   }
 
   listRuns(): RunRecord[] {
-    return (this.db.prepare(`SELECT * FROM runs ORDER BY started_at, rowid`).all() as RunRow[]).map(runFromRow);
+    return this.guard(() => this.db.prepare(`SELECT * FROM runs ORDER BY started_at, rowid`).all() as RunRow[]).map(runFromRow);
   }
 
   finishRun(id: string, status: Exclude<RunStatus, 'running'>): void {
-    const changed = this.db.prepare(`UPDATE runs SET status = ?, finished_at = ? WHERE id = ?`).run(status, this.now().toISOString(), id);
+    const changed = this.guard(() => this.db.prepare(`UPDATE runs SET status = ?, finished_at = ? WHERE id = ?`).run(status, this.now().toISOString(), id));
     if (changed.changes === 0) throw new StoreError(`cannot finish run "${id}": no such run in ${this.path}`);
   }
 
   appendTrial(trial: TrialRecord): void {
     checkTrial(trial);
-    this.db.transaction(() => {
+    this.guard(() => this.db.transaction(() => {
       if (!this.db.prepare(`SELECT 1 FROM runs WHERE id = ?`).get(trial.runId)) {
         throw new StoreError(`cannot append trial ${trial.index}: no run "${trial.runId}" in ${this.path}; start the run first`);
       }
-      const inserted = this.db.prepare(`INSERT OR IGNORE INTO trials (run_id, idx, point_hash, point, edp, evaluation, error) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-        .run(trial.runId, trial.index, trial.pointHash, encodePoint(trial.point), trial.evaluation?.edp ?? null,
-          trial.evaluation ? encodeEvaluation(trial.evaluation) : null, trial.error ?? null);
+      const inserted = this.db.prepare(`INSERT OR IGNORE INTO trials
+        (run_id, idx, point_hash, point, edp, evaluation, error, recoverable, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(...this.trialColumns(trial));
       if (inserted.changes === 0) {
         const existing = this.db.prepare(`SELECT point_hash FROM trials WHERE run_id = ? AND idx = ?`).get(trial.runId, trial.index) as { point_hash: string };
         if (existing.point_hash !== trial.pointHash) {
           throw new StoreError(`run "${trial.runId}" already has trial ${trial.index} (point ${existing.point_hash}); trials are append-only, use the next index`);
         }
       }
-    }).immediate();
+    }).immediate());
+  }
+
+  replaceTrial(trial: TrialRecord): void {
+    checkTrial(trial);
+    this.guard(() => this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT * FROM trials WHERE run_id = ? AND idx = ?`).get(trial.runId, trial.index) as TrialRow | undefined;
+      checkReplacement(trial, row && this.decodeTrialRow(row), this.path);
+      this.db.prepare(`UPDATE trials SET point_hash = ?, point = ?, edp = ?, evaluation = ?, error = ?, recoverable = ?, attempts = ?
+        WHERE run_id = ? AND idx = ?`).run(...this.trialColumns(trial).slice(2), trial.runId, trial.index);
+    }).immediate());
   }
 
   trials(runId: string): TrialRecord[] {
-    const rows = this.db.prepare(`SELECT * FROM trials WHERE run_id = ? ORDER BY idx`).all(runId) as TrialRow[];
-    return rows.map((r) => decodeTrial({ runId: r.run_id, index: r.idx, pointHash: r.point_hash, point: r.point, evaluation: r.evaluation, error: r.error }));
+    const rows = this.guard(() => this.db.prepare(`SELECT * FROM trials WHERE run_id = ? ORDER BY idx`).all(runId) as TrialRow[]);
+    return rows.map((r) => this.decodeTrialRow(r));
+  }
+
+  getMapperResult(key: MapperResultKey): StoredMapperResult | undefined {
+    const row = this.guard(() => this.db.prepare(`SELECT mapping, cycles, energy, error FROM mapper_results
+      WHERE mapper = ? AND mapper_version = ? AND layer_key = ? AND hardware = ? AND seed = ?`)
+      .get(key.mapper, key.mapperVersion, key.layerKey, hardwareText(key.hardware), key.seed) as MapperRow | undefined);
+    if (!row) return undefined;
+    if (row.mapping === null) return { ok: false, error: row.error ?? 'no mapping fits (no message stored)' };
+    return { ok: true, result: { mapping: parseMapping(row.mapping), cycles: row.cycles ?? Number.NaN, energy: row.energy ?? Number.NaN } };
+  }
+
+  putMapperResult(key: MapperResultKey, stored: StoredMapperResult): void {
+    const [mapping, cycles, energy, error] = stored.ok
+      ? [printMapping(stored.result.mapping), stored.result.cycles, stored.result.energy, null]
+      : [null, null, null, stored.error];
+    this.guard(() => this.db.prepare(`INSERT OR IGNORE INTO mapper_results
+      (mapper, mapper_version, layer_key, hardware, seed, mapping, cycles, energy, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(key.mapper, key.mapperVersion, key.layerKey, hardwareText(key.hardware), key.seed, mapping, cycles, energy, error, this.now().toISOString()));
+  }
+
+  acquireRunLock(runId: string, candidate: RunLockHolder, policy: RunLockPolicy): RunLockHolder | undefined {
+    return this.guard(() => this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT holder, host, pid, heartbeat_at FROM run_locks WHERE run_id = ?`).get(runId) as LockRow | undefined;
+      const current = row && { holder: row.holder, host: row.host, pid: row.pid, heartbeatAt: row.heartbeat_at };
+      if (current && !lockIsFree(current, candidate, policy)) return current;
+      this.db.prepare(`INSERT OR REPLACE INTO run_locks (run_id, holder, host, pid, heartbeat_at) VALUES (?, ?, ?, ?, ?)`)
+        .run(runId, candidate.holder, candidate.host, candidate.pid, candidate.heartbeatAt);
+      return undefined;
+    }).immediate());
+  }
+
+  renewRunLock(runId: string, holder: string, heartbeatAt: number): boolean {
+    return this.guard(() => this.db.prepare(`UPDATE run_locks SET heartbeat_at = ? WHERE run_id = ? AND holder = ?`)
+      .run(heartbeatAt, runId, holder).changes > 0);
+  }
+
+  releaseRunLock(runId: string, holder: string): void {
+    this.guard(() => this.db.prepare(`DELETE FROM run_locks WHERE run_id = ? AND holder = ?`).run(runId, holder));
   }
 
   /** Closes the file; further calls throw. Safe to call twice. */
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  private trialColumns(trial: TrialRecord): (string | number | null)[] {
+    return [trial.runId, trial.index, trial.pointHash, encodePoint(trial.point), trial.evaluation?.edp ?? null,
+      trial.evaluation ? encodeEvaluation(trial.evaluation) : null, trial.error ?? null, trial.recoverable ? 1 : 0, trial.attempts ?? 1];
+  }
+
+  private decodeTrialRow(r: TrialRow): TrialRecord {
+    return decodeTrial({
+      runId: r.run_id, index: r.idx, pointHash: r.point_hash, point: r.point, evaluation: r.evaluation, error: r.error,
+      recoverable: r.recoverable === 1, attempts: r.attempts,
+    });
   }
 }
 

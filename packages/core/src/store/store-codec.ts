@@ -2,7 +2,7 @@ import { canonicalDesignPoint, type DesignPoint } from '../domain/design-point.j
 import type { Evaluation } from '../domain/evaluation.js';
 import type { HardwareConfig } from '../domain/hardware.js';
 import { parseMapping } from '../domain/mapping.js';
-import type { EvaluationKey, TrialRecord } from '../contracts/store.js';
+import type { EvaluationKey, RunLockHolder, RunLockPolicy, TrialRecord } from '../contracts/store.js';
 import { StoreError } from './store-error.js';
 
 /**
@@ -54,6 +54,8 @@ export interface EncodedTrial {
   readonly point: string;
   readonly evaluation?: string | null;
   readonly error?: string | null;
+  readonly recoverable?: boolean;
+  readonly attempts?: number;
 }
 
 /** Decodes a stored trial; absent (or SQL NULL) evaluation and error are left out. */
@@ -65,5 +67,37 @@ export function decodeTrial(t: EncodedTrial): TrialRecord {
     point: decodePoint(t.point),
     ...(t.evaluation != null ? { evaluation: decodeEvaluation(t.evaluation) } : {}),
     ...(t.error != null ? { error: t.error } : {}),
+    ...(t.error != null && t.recoverable ? { recoverable: true } : {}),
+    ...(t.attempts !== undefined && t.attempts > 1 ? { attempts: t.attempts } : {}),
   };
+}
+
+/**
+ * Checks that `trial` may replace `existing` (see {@link Store.replaceTrial}): a retry of a
+ * failed trial at the same index and point, with more attempts.
+ * @param where the store, for messages.
+ */
+export function checkReplacement(trial: TrialRecord, existing: TrialRecord | undefined, where: string): void {
+  const at = `trial ${trial.index} of run "${trial.runId}" in ${where}`;
+  if (!existing) throw new StoreError(`cannot retry ${at}: no such trial; append it first`);
+  if (existing.evaluation) throw new StoreError(`cannot retry ${at}: it succeeded, and successful trials are never overwritten`);
+  if (existing.pointHash !== trial.pointHash) {
+    throw new StoreError(`cannot retry ${at} with point ${trial.pointHash}: the trial is of point ${existing.pointHash}`);
+  }
+  if ((trial.attempts ?? 1) <= (existing.attempts ?? 1)) {
+    throw new StoreError(`cannot retry ${at}: the retry must count more attempts than the ${existing.attempts ?? 1} stored`);
+  }
+}
+
+/** Text key of a hardware configuration: `peDim,spKB,accKB`. */
+export function hardwareText(hardware: HardwareConfig): string {
+  return `${hardware.peDim},${hardware.spKB},${hardware.accKB}`;
+}
+
+/** Whether `candidate` may take a run lock that `current` holds (see {@link Store.acquireRunLock}). */
+export function lockIsFree(current: RunLockHolder, candidate: RunLockHolder, policy: RunLockPolicy): boolean {
+  if (current.holder === candidate.holder) return true;
+  const now = policy.now?.() ?? Date.now();
+  if (now - current.heartbeatAt > policy.expiryMs) return true;
+  return policy.isAlive ? !policy.isAlive(current) : false;
 }

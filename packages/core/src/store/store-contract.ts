@@ -164,6 +164,58 @@ export function describeStoreContract(name: string, makeHarness: () => StoreHarn
       expect(store.trials('r')[0].point.hardware.peDim).toBe(16);
     });
 
+    it('replaces a failed trial by its retry, never a successful one', () => {
+      const store = open();
+      store.startRun({ id: 'r', config: '{}', seed: 1 });
+      const point = sampleDesignPoint();
+      const failed: TrialRecord = { ...trialOf('r', 0, point), error: 'simulator hung', recoverable: true };
+      store.appendTrial(failed);
+      expect(store.trials('r')[0]).toEqual(failed);
+      const retry: TrialRecord = { ...trialOf('r', 0, point, sampleEvaluation()), attempts: 2 };
+      store.replaceTrial(retry);
+      expect(store.trials('r')).toEqual([retry]);
+      expect(() => store.replaceTrial({ ...retry, attempts: 3 })).toThrow(/succeeded/);
+      store.appendTrial({ ...trialOf('r', 1, point), recoverable: true });
+      expect(() => store.replaceTrial({ ...trialOf('r', 1, sampleDesignPoint(8)), attempts: 2 })).toThrow(/is of point/);
+      expect(() => store.replaceTrial({ ...trialOf('r', 1, point), attempts: 1 })).toThrow(/more attempts/);
+      expect(() => store.replaceTrial({ ...trialOf('r', 5, point), attempts: 2 })).toThrow(/no such trial/);
+    });
+
+    it('caches mapper answers by mapper version, layer, hardware and seed, refusals included', () => {
+      const store = open();
+      const mapping = sampleDesignPoint().mappings[0];
+      const key = { mapper: 'm', mapperVersion: '1', layerKey: 'L', hardware: { peDim: 16, spKB: 128, accKB: 32 }, seed: 3 };
+      expect(store.getMapperResult(key)).toBeUndefined();
+      store.putMapperResult(key, { ok: true, result: { mapping, cycles: 1234, energy: 5.5e6 } });
+      store.putMapperResult(key, { ok: false, error: 'first one wins' });
+      expect(store.getMapperResult(key)).toEqual({ ok: true, result: { mapping, cycles: 1234, energy: 5.5e6 } });
+      for (const other of [{ mapperVersion: '2' }, { seed: 4 }, { layerKey: 'L2' }, { hardware: { peDim: 16, spKB: 64, accKB: 32 } }, { mapper: 'n' }]) {
+        expect(store.getMapperResult({ ...key, ...other })).toBeUndefined();
+      }
+      store.putMapperResult({ ...key, seed: 9 }, { ok: false, error: 'weights do not fit the scratchpad' });
+      expect(store.getMapperResult({ ...key, seed: 9 })).toEqual({ ok: false, error: 'weights do not fit the scratchpad' });
+    });
+
+    it('grants a run lock to one holder at a time until it expires or is released', () => {
+      const store = open();
+      const t0 = 1_000_000;
+      const a = { holder: 'a', host: 'h', pid: 1, heartbeatAt: t0 };
+      const b = { holder: 'b', host: 'h', pid: 2, heartbeatAt: t0 + 500 };
+      const policy = (now: number) => ({ expiryMs: 1000, now: () => now });
+      expect(store.acquireRunLock('r', a, policy(t0))).toBeUndefined();
+      expect(store.acquireRunLock('r', a, policy(t0))).toBeUndefined(); // re-entrant
+      expect(store.acquireRunLock('r', b, policy(t0 + 500))).toEqual(a);
+      expect(store.renewRunLock('r', 'a', t0 + 900)).toBe(true);
+      expect(store.acquireRunLock('r', b, policy(t0 + 1800))).toEqual({ ...a, heartbeatAt: t0 + 900 });
+      expect(store.acquireRunLock('r', b, policy(t0 + 1901))).toBeUndefined(); // a expired
+      expect(store.renewRunLock('r', 'a', t0 + 2000)).toBe(false);
+      expect(store.acquireRunLock('r', a, { ...policy(t0 + 600), isAlive: () => false })).toBeUndefined();
+      store.releaseRunLock('r', 'b'); // not the holder: no effect
+      expect(store.acquireRunLock('r', b, policy(t0 + 600))).toMatchObject({ holder: 'a' });
+      store.releaseRunLock('r', 'a');
+      expect(store.acquireRunLock('r', b, policy(t0 + 600))).toBeUndefined();
+    });
+
     it('keeps everything across close and reopen (resume)', (context) => {
       const first = open();
       if (!harness?.reopen) {

@@ -10,29 +10,49 @@ const make = (seed: number, workload: Workload, space = new HardwareSpace()) => 
 describeOptimizerContract('random', make, () => ({ workload: tinyWorkload() }));
 
 describe('RandomOptimizer', () => {
-  it('asks valid mapped points of ResNet-50 inside a narrowed space', () => {
+  it('asks valid mapped points of ResNet-50 inside a narrowed space', async () => {
     const workload = builtinWorkload('resnet50');
     const space = new HardwareSpace({ peDim: [8, 32], spKB: [64, 512], accKB: [16, 128] });
-    const points = make(3, workload, space).ask(3);
+    const points = await make(3, workload, space).ask(3);
     for (const point of points) {
       expect(space.contains(point.hardware)).toBe(true);
       workload.layers.forEach((l, i) => expect(mappingViolations(l.layer, point.hardware, point.mappings[i])).toEqual([]));
     }
   });
 
-  it('trial i depends only on (seed, i): resuming after telling gives the uninterrupted sequence', () => {
+  it('trial i depends only on (seed, i): resuming after telling gives the uninterrupted sequence', async () => {
     const workload = tinyWorkload();
-    const straight = make(9, workload).ask(6).map(hashDesignPoint);
+    const straight = (await make(9, workload).ask(6)).map(hashDesignPoint);
     const first = make(9, workload);
-    const firstHalf = first.ask(3);
+    const firstHalf = await first.ask(3);
     const resumed = make(9, workload);
     resumed.tell(firstHalf.map((point) => ({ point, result: { ok: false, pointHash: hashDesignPoint(point), error: 'x', recoverable: true } })));
-    expect([...firstHalf, ...resumed.ask(3)].map(hashDesignPoint)).toEqual(straight);
+    expect([...firstHalf, ...(await resumed.ask(3))].map(hashDesignPoint)).toEqual(straight);
   });
 
-  it('different seeds explore different hardware', () => {
-    const a = make(1, tinyWorkload()).ask(8).map((p) => JSON.stringify(p.hardware));
-    const b = make(2, tinyWorkload()).ask(8).map((p) => JSON.stringify(p.hardware));
+  it('different seeds explore different hardware', async () => {
+    const a = (await make(1, tinyWorkload()).ask(8)).map((p) => JSON.stringify(p.hardware));
+    const b = (await make(2, tinyWorkload()).ask(8)).map((p) => JSON.stringify(p.hardware));
     expect(a).not.toEqual(b);
+  });
+
+  it('keeps the event loop running while it maps, reports each point and stops when aborted', async () => {
+    const workload = builtinWorkload('resnet50');
+    const controller = new AbortController();
+    const proposed: number[] = [];
+    let ticks = 0;
+    const ticker = setInterval(() => { ticks += 1; }, 1);
+    const asked = make(4, workload).ask(50, {
+      signal: controller.signal,
+      onProposed: (k) => {
+        proposed.push(k);
+        if (k === 2) controller.abort(new Error('stopped by the test'));
+      },
+    });
+    await expect(asked).rejects.toThrow('stopped by the test');
+    clearInterval(ticker);
+    expect(proposed).toEqual([1, 2]);
+    // 2 points × 24 layers were mapped; the 1 ms timer ran between them.
+    expect(ticks).toBeGreaterThan(10);
   });
 });

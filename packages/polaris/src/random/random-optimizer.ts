@@ -1,5 +1,6 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
-  type DesignPoint, type HardwareConfig, HardwareSpace, LayerDoesNotFitError, type Mapper, type Mapping,
+  type AskContext, type DesignPoint, type HardwareConfig, HardwareSpace, LayerDoesNotFitError, type Mapper, type Mapping,
   type Optimizer, Random, type Trial, type Workload, layerKey,
 } from '@polaris/core';
 
@@ -22,6 +23,9 @@ export class NoFeasibleHardwareError extends Error {
  * each layer's mapper seed from (seed, layer shape) — so equal hardware gives equal points,
  * which the store then answers from cache. It keeps no history beyond the trial count, so a
  * resumed run (stored trials told first) continues exactly where the killed one stopped.
+ *
+ * Mapping is the costly part of a point (tens of ms per layer), so `ask` yields to the event
+ * loop after every layer it maps and stops with `context.signal`'s reason when it is aborted.
  */
 export class RandomOptimizer implements Optimizer {
   readonly id = 'random';
@@ -43,9 +47,12 @@ export class RandomOptimizer implements Optimizer {
     this.maxHardwareDraws = options.maxHardwareDraws ?? 64;
   }
 
-  ask(n: number): DesignPoint[] {
+  async ask(n: number, context: AskContext = {}): Promise<DesignPoint[]> {
     const points: DesignPoint[] = [];
-    for (let k = 0; k < n; k++) points.push(this.pointAt(this.told + this.pending + k));
+    for (let k = 0; k < n; k++) {
+      points.push(await this.pointAt(this.told + this.pending + k, context.signal));
+      context.onProposed?.(k + 1, n);
+    }
     this.pending += points.length;
     return points;
   }
@@ -55,13 +62,19 @@ export class RandomOptimizer implements Optimizer {
     this.pending = Math.max(0, this.pending - trials.length);
   }
 
-  private pointAt(index: number): DesignPoint {
+  private async pointAt(index: number, signal: AbortSignal | undefined): Promise<DesignPoint> {
     const random = this.root.fork(`trial-${index}`);
     let lastMiss: LayerDoesNotFitError | undefined;
     for (let draw = 0; draw < this.maxHardwareDraws; draw++) {
       const hardware = this.space.sample(random);
       try {
-        return { hardware, mappings: this.workload.layers.map(({ layer }) => this.mapLayer(layer, hardware)) };
+        const mappings: Mapping[] = [];
+        for (const { layer } of this.workload.layers) {
+          signal?.throwIfAborted();
+          mappings.push(this.mapLayer(layer, hardware));
+          await yieldToEventLoop();
+        }
+        return { hardware, mappings };
       } catch (error) {
         if (!(error instanceof LayerDoesNotFitError)) throw error;
         lastMiss = error;
