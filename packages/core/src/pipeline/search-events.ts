@@ -1,9 +1,10 @@
-import { catchError, concatWith, defer, EMPTY, from, mergeMap, Observable, Subscription, tap } from 'rxjs';
+import { from, mergeMap, Observable, Subscription } from 'rxjs';
 import type { Trial } from '../contracts/optimizer.js';
 import type { EvaluationKey, TrialRecord } from '../contracts/store.js';
 import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
 import type { EvaluationResult } from '../domain/evaluation.js';
 import { workloadHash } from '../domain/workload-hash.js';
+import { evaluateEachOnce } from './evaluate-each-once.js';
 import { RunLease } from './run-lease.js';
 import type { BestTrial, SearchEvent, SearchOptions, SearchStop, SearchSummary } from './search-event.js';
 import { recordResult, recordTrial, retryable } from './trial-records.js';
@@ -272,7 +273,7 @@ class SearchLoop {
     const chunks: DesignPoint[][] = [];
     for (let i = 0; i < unique.length; i += perCall) chunks.push(unique.slice(i, i + perCall));
     const results$ = from(chunks).pipe(
-      mergeMap((chunk) => this.evaluateChunk(chunk), this.concurrency()),
+      mergeMap((chunk) => evaluateEachOnce(this.options.evaluator, chunk, this.options.workload), this.concurrency()),
     );
     return new Promise<Slot[] | undefined>((resolve, reject) => {
       let settled = false;
@@ -304,37 +305,6 @@ class SearchLoop {
       if (settled) return;
       if (this.signal.aborted) onAbort();
       else this.signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  /**
-   * Evaluates a chunk, yielding exactly one result per point: a stream error or a missing
-   * result becomes a failed result, so one bad evaluation never ends the run.
-   */
-  private evaluateChunk(chunk: readonly DesignPoint[]): Observable<EvaluationResult> {
-    const { evaluator, workload } = this.options;
-    return defer(() => {
-      const expected = new Set(chunk.map(hashDesignPoint));
-      const seen = new Set<string>();
-      const strangers: string[] = [];
-      let streamError: string | undefined;
-      return evaluator.evaluate(chunk, workload).pipe(
-        tap((result) => { if (!expected.has(result.pointHash)) strangers.push(result.pointHash); }),
-        // keep only the first result per expected point
-        mergeMap((result) => (expected.has(result.pointHash) && !seen.has(result.pointHash) ? (seen.add(result.pointHash), [result]) : [])),
-        catchError((error: unknown) => {
-          streamError = `evaluator "${evaluator.id}" failed: ${error instanceof Error ? error.message : String(error)}`;
-          return EMPTY;
-        }),
-        concatWith(defer(() => from([...expected].filter((h) => !seen.has(h)).map((pointHash): EvaluationResult => ({
-          ok: false,
-          pointHash,
-          error: streamError ?? (strangers.length > 0
-            ? `evaluator "${evaluator.id}" emitted no result for this point but results for unknown hashes (${strangers.slice(0, 3).join(', ')}); pointHash must be hashDesignPoint(point)`
-            : `evaluator "${evaluator.id}" completed without a result for this point`),
-          recoverable: false,
-        }))))),
-      );
     });
   }
 
