@@ -34,14 +34,14 @@ export interface EvaluateFlags {
 
 /**
  * Reads a mapping file: one Timeloop/DOSA mapping string per unique layer of the workload, in
- * workload order (`polaris workloads --layers <name>` lists the order); blank lines and lines
+ * workload order (`polaris workloads <name>` lists the order); blank lines and lines
  * starting with # are ignored.
  */
 export function readMappingFile(path: string, workload: Workload): Mapping[] {
   const lines = readFileSync(path, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   if (lines.length !== workload.layers.length) {
-    throw new UsageError(`${path} holds ${lines.length} mappings but workload ${workload.name} has ${workload.layers.length} unique layers; ` +
-      'give one mapping per line, in the order `polaris workloads --layers` prints');
+    throw new UsageError(`--mapping ${path} holds ${lines.length} mappings but workload ${workload.name} has ${workload.layers.length} unique layers; ` +
+      'give one mapping per line, in the order `polaris workloads <workload>` prints (the name or path you gave --workload)');
   }
   return lines.map((line, i) => {
     try {

@@ -1,13 +1,18 @@
 import { createRegistry } from '../host/builtin-plugins.js';
 import { formatTable } from '../render/format-number.js';
 
-/** `polaris plugins`: every known plugin, what it provides and whether it can run here. */
-export function pluginsCommand(extra: readonly string[]): number {
+/**
+ * `polaris plugins`: every known plugin, what it provides and whether it can run here. Each
+ * plugin's module is loaded, so one that throws on load is listed as unavailable with its error;
+ * the reason and the fix of each unavailable plugin follow the table, one line each.
+ */
+export async function pluginsCommand(extra: readonly string[]): Promise<number> {
   const rows = [['plugin', 'kinds', 'provides', 'status', 'description']];
-  for (const info of createRegistry(extra).list()) {
-    const status = info.status.state === 'ready' ? 'ready' : `unavailable: ${info.status.reason} (${info.status.fix})`;
-    rows.push([info.id, info.kinds.join(','), info.provides.join(','), status, info.description ?? '']);
+  const reasons: string[] = [];
+  for (const info of await createRegistry(extra).probe()) {
+    rows.push([info.id, info.kinds.join(','), info.provides.join(','), info.status.state, info.description ?? '']);
+    if (info.status.state === 'unavailable') reasons.push(`${info.id}: unavailable: ${info.status.reason}. Fix: ${info.status.fix}`);
   }
-  process.stdout.write(`${formatTable(rows)}\n`);
+  process.stdout.write(`${formatTable(rows)}\n${reasons.length > 0 ? `\n${reasons.join('\n')}\n` : ''}`);
   return 0;
 }

@@ -18,6 +18,8 @@ export interface RunFlags {
   readonly trials?: number;
   readonly seed?: number;
   readonly quiet?: boolean;
+  /** Allow `budget.trials` above core's MAX_TRIALS (1,000,000). */
+  readonly force?: boolean;
 }
 
 /**
@@ -27,12 +29,8 @@ export interface RunFlags {
  * @returns the process exit code.
  */
 export async function runCommand(configPath: string, flags: RunFlags): Promise<number> {
-  const loaded = loadRunConfig(configPath);
-  const config: RunConfig = {
-    ...loaded,
-    seed: flags.seed ?? loaded.seed,
-    budget: { ...loaded.budget, trials: flags.trials ?? loaded.budget.trials },
-  };
+  // --trials and --seed override the file; trials above MAX_TRIALS are refused without --force.
+  const config: RunConfig = loadRunConfig(configPath, { trials: flags.trials, seed: flags.seed, force: flags.force });
   const workload = resolveWorkload(config.workload, dirname(configPath));
   const energy = resolveEnergySetting(config.energy);
   const hardwareSpace = new HardwareSpace(config.space);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GEMMINI } from '../domain/hardware.js';
 import { TIMELOOP_ENERGY_TABLE, resolveEnergy } from '../domain/energy-table.js';
-import { EnergyTableFileError, loadEnergyTableFile } from './energy-table-file.js';
+import { EnergyTableFileError, loadEnergyTableFile, resolveEnergySetting } from './energy-table-file.js';
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'polaris-energy-')), 'table.yaml');
@@ -33,6 +33,12 @@ blockRounding: true
     expect(() => loadEnergyTableFile(path)).toThrow(EnergyTableFileError);
     expect(() => loadEnergyTableFile(path)).toThrow(/mac: .*; perWord\.scratchpad.*; perWord\.dram/);
     expect(() => loadEnergyTableFile(path)).toThrow(/expected \{mac, perWord: \{registers, accumulator, scratchpad, dram\}/);
+  });
+
+  it('names the option, the path and the allowed values for a setting that is neither a table nor a file', () => {
+    expect(resolveEnergySetting('dosa')).toBe('dosa');
+    expect(() => resolveEnergySetting('foo')).toThrow(/^--energy foo: not a built-in energy table and no such file \(.*foo\); allowed: timeloop \| dosa \| a path to a YAML energy table file$/);
+    expect(() => resolveEnergySetting('toString', 'energy')).toThrow(/^energy toString: /);
   });
 
   it('reports malformed YAML with the file named', () => {

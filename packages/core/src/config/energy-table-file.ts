@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ENERGY_TABLES, type EnergyTable, type EnergyTableName } from '../domain/energy-table.js';
@@ -59,10 +60,20 @@ export function loadEnergyTableFile(path: string): EnergyTable {
   return parsed.data;
 }
 
+/** What an energy setting may be, for `allowed:` in messages. */
+export const ENERGY_SETTING_ALLOWED = `${Object.keys(ENERGY_TABLES).join(' | ')} | a path to a YAML energy table file`;
+
 /**
  * The `energy` setting of a run config or the CLI's `--energy`: a built-in table's name as is,
  * anything else a YAML table file, read and validated here.
+ * @param option how the user gave it, named in errors (`--energy`, or `energy` for a config key).
+ * @throws EnergyTableFileError naming the option, the path and the allowed values when it is
+ *   neither a built-in name nor an existing file, or the file and each bad key when the file is invalid.
  */
-export function resolveEnergySetting(setting: string): EnergyTableName | EnergyTable {
-  return setting in ENERGY_TABLES ? (setting as EnergyTableName) : loadEnergyTableFile(setting);
+export function resolveEnergySetting(setting: string, option = '--energy'): EnergyTableName | EnergyTable {
+  if (Object.hasOwn(ENERGY_TABLES, setting)) return setting as EnergyTableName;
+  if (!existsSync(setting)) {
+    throw new EnergyTableFileError(`${option} ${setting}: not a built-in energy table and no such file (${resolve(setting)}); allowed: ${ENERGY_SETTING_ALLOWED}`);
+  }
+  return loadEnergyTableFile(setting);
 }

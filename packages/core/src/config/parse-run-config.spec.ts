@@ -76,8 +76,18 @@ concurrency: {analytical: 4, rtl: 2}
 
   it('reports a wrong type with the key path, the value and what is allowed', () => {
     expect(problemsOf('workload: resnet50\nbudget:\n  trials: ten')).toEqual([
-      'budget.trials: expected a positive integer, got "ten"; allowed: integer ≥ 1',
+      'budget.trials: expected a positive integer, got "ten"; allowed: integer 1..1000000 (more with polaris run --force)',
     ]);
+  });
+
+  it('caps budget.trials at MAX_TRIALS unless forced, and applies command-line overrides', () => {
+    expect(problemsOf('workload: r\nbudget:\n  trials: 1e12\n')).toEqual([
+      expect.stringMatching(/^budget\.trials: 1000000000000 trials is above the cap of 1000000; allowed: integer 1\.\.1000000, or more with `polaris run --force`/),
+    ]);
+    expect(parseRunConfig('workload: r\nbudget: {trials: 1e12}', undefined, { force: true }).budget.trials).toBe(1e12);
+    expect(parseRunConfig('workload: r\nbudget: {trials: 1e12}', undefined, { trials: 5, seed: 9 })).toMatchObject({ seed: 9, budget: { trials: 5 } });
+    expect(() => parseRunConfig('workload: r', undefined, { trials: 2e6 })).toThrow(/--trials: 2000000 trials is above the cap/);
+    expect(() => parseRunConfig('workload: r', undefined, { trials: 0 })).toThrow(/--trials: expected a positive integer, got 0/);
   });
 
   it('reports every problem at once, in line order, with lines', () => {
@@ -151,9 +161,12 @@ describe('loadRunConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'polaris-config-'));
     const good = join(dir, 'study.yaml');
     writeFileSync(good, 'workload: ../nets/resnet.yaml\n');
-    const config = loadRunConfig(good);
+    expect(() => loadRunConfig(good)).toThrow(/workload \(line 1, column 1\): no file or folder at .*resnet\.yaml; allowed: resnet50/);
+    const config = loadRunConfig(good, { checkFiles: false });
     expect(config.name).toBe('study');
     expect(config.workload).toBe(join(dir, '..', 'nets', 'resnet.yaml'));
+    writeFileSync(join(dir, 'energy.yaml'), 'workload: bert\nenergy: tables/mine.yaml\n');
+    expect(() => loadRunConfig(join(dir, 'energy.yaml'))).toThrow(/energy \(line 2, column 1\): no energy table file at .*tables\/mine\.yaml; allowed: timeloop \| dosa \| a path/);
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'workload: r\nbudget: {trials: -3}\n');
     expect(() => loadRunConfig(bad)).toThrow(`${bad}: 1 problem`);

@@ -1,10 +1,30 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem, didYouMean } from './config-error.js';
 import { hintAt, knownKeysAt } from './config-hints.js';
-import { BUILTIN_ENERGY_TABLES, OUTPUT_PLACEHOLDERS, type RunConfig, runConfigSchema } from './run-config-schema.js';
+import { BUILTIN_WORKLOAD_NAMES } from '../workloads/builtin-workloads.js';
+import { ENERGY_SETTING_ALLOWED } from './energy-table-file.js';
+import { BUILTIN_ENERGY_TABLES, MAX_TRIALS, OUTPUT_PLACEHOLDERS, type RunConfig, runConfigSchema } from './run-config-schema.js';
+
+/**
+ * Command-line settings applied over a run config (`polaris run --trials --seed --force`), and
+ * whether to check that the files it names exist.
+ */
+export interface RunConfigOptions {
+  /** Replaces `budget.trials` (a positive integer). */
+  readonly trials?: number;
+  /** Replaces `seed`. */
+  readonly seed?: number;
+  /** Allows `budget.trials` above {@link MAX_TRIALS} (`polaris run --force`). */
+  readonly force?: boolean;
+  /**
+   * Check that a path-valued `workload` and a file-valued `energy` exist (reported with their
+   * key and line, like every other problem). {@link loadRunConfig} turns it on.
+   */
+  readonly checkFiles?: boolean;
+}
 
 /**
  * Parses and validates a run config from YAML text.
@@ -12,10 +32,12 @@ import { BUILTIN_ENERGY_TABLES, OUTPUT_PLACEHOLDERS, type RunConfig, runConfigSc
  * @param text the YAML source.
  * @param sourcePath the file it came from: names the file in errors, resolves relative paths
  *   against its folder (else the working directory) and gives the default `name` (file stem).
+ * @param options overrides from the command line, the trials cap's `force`, file checks.
  * @throws ConfigError listing every problem (YAML syntax with line/column, unknown keys with
- *   the known ones and a "did you mean", bad values with what is allowed).
+ *   the known ones and a "did you mean", bad values with what is allowed, `budget.trials` above
+ *   {@link MAX_TRIALS} without `force`, missing files when `checkFiles`).
  */
-export function parseRunConfig(text: string, sourcePath?: string): RunConfig {
+export function parseRunConfig(text: string, sourcePath?: string, options: RunConfigOptions = {}): RunConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -36,14 +58,21 @@ export function parseRunConfig(text: string, sourcePath?: string): RunConfig {
       (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0);
     throw new ConfigError(located.sort(byLine), sourcePath);
   }
-  return resolvePaths(parsed.data, sourcePath ? dirname(resolve(sourcePath)) : process.cwd());
+  const config = withOverrides(resolvePaths(parsed.data, sourcePath ? dirname(resolve(sourcePath)) : process.cwd()), options);
+  const problems = [...trialsProblems(config, options), ...(options.checkFiles ? missingFileProblems(config) : [])];
+  if (problems.length > 0) {
+    throw new ConfigError(problems.map(({ keyPath, ...p }) => ({ ...p, ...(keyPath ? locate(doc, lineCounter, keyPath) : {}) })), sourcePath);
+  }
+  return config;
 }
 
 /**
- * Reads and parses a run config file; relative paths inside resolve against its folder.
+ * Reads and parses a run config file; relative paths inside resolve against its folder, and the
+ * files it names (workload path, energy table) must exist.
+ * @param options command-line overrides and the trials cap's `force`, as for {@link parseRunConfig}.
  * @throws ConfigError when the file cannot be read or is invalid.
  */
-export function loadRunConfig(path: string): RunConfig {
+export function loadRunConfig(path: string, options: RunConfigOptions = {}): RunConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -51,7 +80,7 @@ export function loadRunConfig(path: string): RunConfig {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new ConfigError([{ path: '(file)', message: `cannot read ${resolve(path)}: ${reason}; allowed: a readable YAML file` }], path);
   }
-  return parseRunConfig(text, path);
+  return parseRunConfig(text, path, { ...options, checkFiles: options.checkFiles ?? true });
 }
 
 /** Fills the `{name}`, `{seed}`, … placeholders of `config.output`, with optional overrides. */
@@ -82,6 +111,46 @@ function resolvePaths(config: RunConfig, baseDir: string): RunConfig {
     store: config.store === ':memory:' ? config.store : at(config.store),
     output: at(config.output),
   };
+}
+
+function withOverrides(config: RunConfig, { trials, seed }: RunConfigOptions): RunConfig {
+  return { ...config, seed: seed ?? config.seed, budget: { ...config.budget, trials: trials ?? config.budget.trials } };
+}
+
+/** A problem found after parsing; `keyPath` locates it in the document (none: it came from the command line). */
+interface LateProblem extends ConfigProblem {
+  readonly keyPath?: readonly PropertyKey[];
+}
+
+/** `--trials` not a positive integer; the trials (from the file or `--trials`) above {@link MAX_TRIALS} without `force`. */
+function trialsProblems(config: RunConfig, options: RunConfigOptions): LateProblem[] {
+  const fromFlag = options.trials !== undefined;
+  const where = fromFlag ? { path: '--trials' } : { path: 'budget.trials', keyPath: ['budget', 'trials'] };
+  const { trials } = config.budget;
+  if (fromFlag && (!Number.isSafeInteger(trials) || trials < 1)) {
+    return [{ ...where, message: `expected a positive integer, got ${trials}; allowed: integer ≥ 1` }];
+  }
+  if (trials <= MAX_TRIALS || options.force) return [];
+  return [{
+    ...where,
+    message: `${trials} trials is above the cap of ${MAX_TRIALS}; allowed: integer 1..${MAX_TRIALS}, ` +
+      'or more with `polaris run --force` (such a run stops with Ctrl-C and resumes where it stopped)',
+  }];
+}
+
+/** A path-valued `workload` or a file-valued `energy` that does not exist. */
+function missingFileProblems(config: RunConfig): LateProblem[] {
+  const problems: LateProblem[] = [];
+  if (isPathLike(config.workload) && !existsSync(config.workload)) {
+    problems.push({
+      path: 'workload', keyPath: ['workload'],
+      message: `no file or folder at ${config.workload}; allowed: ${BUILTIN_WORKLOAD_NAMES.join(', ')}, or a path to a Timeloop problem YAML file or folder`,
+    });
+  }
+  if (!(BUILTIN_ENERGY_TABLES as readonly string[]).includes(config.energy) && !existsSync(config.energy)) {
+    problems.push({ path: 'energy', keyPath: ['energy'], message: `no energy table file at ${config.energy}; allowed: ${ENERGY_SETTING_ALLOWED}` });
+  }
+  return problems;
 }
 
 type Issue = z.core.$ZodIssue;

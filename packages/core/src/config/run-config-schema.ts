@@ -29,6 +29,12 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Placeholders {@link expandOutputPath} fills in the `output` template. */
 export const OUTPUT_PLACEHOLDERS = ['name', 'seed', 'workload', 'optimizer', 'evaluator'] as const;
 
+/**
+ * Most trials a run may ask for without `polaris run --force`: 1,000,000. A million analytical
+ * trials of ResNet-50 already take days; a larger budget is almost always a typo (`1e12`).
+ */
+export const MAX_TRIALS = 1_000_000;
+
 const positiveInt = (allowed = 'integer ≥ 1') =>
   hinted(z.int().min(1), { expected: 'a positive integer', allowed });
 const nonEmpty = (expected: string, allowed: string) => hinted(z.string().min(1), { expected, allowed });
@@ -86,7 +92,7 @@ export const runConfigSchema = hinted(
     optimizer: componentSchema('optimizer', 'e.g. random, genetic, bayesian, gradient, polaris').default({ id: 'random', options: {} }),
     budget: hinted(
       z.strictObject({
-        trials: positiveInt().default(200),
+        trials: positiveInt(`integer 1..${MAX_TRIALS} (more with polaris run --force)`).default(200),
         batch: positiveInt().default(8),
         minutes: hinted(z.number().positive(), { expected: 'a positive number of minutes', allowed: 'number > 0 (wall-clock limit)' }).optional(),
       }),

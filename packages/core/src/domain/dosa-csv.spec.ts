@@ -28,6 +28,10 @@ describe('DOSA CSV reader', () => {
     expect(() => parseDosaCsv(text, 'bad.csv')).toThrow(/bad\.csv lacks required column\(s\): target\.energy, arch\.meshX.*prob\.Hdilation/);
   });
 
+  it('rejects a file with a header but no rows', () => {
+    expect(() => parseDosaCsv(`${HEADER}\n\n`, 'empty.csv')).toThrow(/empty\.csv has a header but no rows/);
+  });
+
   it('names the row and column of a malformed number', () => {
     const text = `${HEADER}\n1874,abc,L3[WIO] K8 - L2[WI] N1 - L1[O] N1 - L0[W] N1,16,2048,16,32,2,65536,1,8,32,13,1,1,512,1,1,1,1,1,1,1\n`;
     expect(() => parseDosaCsv(text, 'x.csv')).toThrow(/x\.csv row 2: column target\.energy/);

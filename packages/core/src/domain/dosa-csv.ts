@@ -91,7 +91,8 @@ function splitCsvLine(line: string): string[] {
 /**
  * Parses the text of a DOSA CSV.
  * @param source name used in error messages (e.g. the file path).
- * @throws DosaCsvError naming missing required columns, or the row and column of a bad number.
+ * @throws DosaCsvError naming missing required columns, an empty file or one with no rows after
+ *   the header, or the row and column of a bad number.
  */
 export function parseDosaCsv(text: string, source = 'DOSA CSV'): DosaRow[] {
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
@@ -101,6 +102,9 @@ export function parseDosaCsv(text: string, source = 'DOSA CSV'): DosaRow[] {
   const missing = DOSA_REQUIRED_COLUMNS.filter((c) => !index.has(c));
   if (missing.length > 0) {
     throw new DosaCsvError(`${source} lacks required column(s): ${missing.join(', ')}`);
+  }
+  if (lines.length === 1) {
+    throw new DosaCsvError(`${source} has a header but no rows; expected one row per layer run below the header (mapping.mapping, prob.*, arch.*, target.*)`);
   }
   return lines.slice(1).map((line, r) => {
     const cells = splitCsvLine(line);

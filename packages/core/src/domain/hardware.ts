@@ -41,21 +41,24 @@ export const scratchpadWords = (hw: HardwareConfig): number => (hw.spKB * 1024) 
 /** Accumulator capacity in words. */
 export const accumulatorWords = (hw: HardwareConfig): number => (hw.accKB * 1024) / ACCUMULATOR_WORD_BYTES;
 
-/** Every way `hw` leaves the template's ranges, as messages naming the field and the allowed values. */
+/**
+ * Every way `hw` leaves the template's ranges, as messages naming the field and the allowed
+ * values. Every parameter is a whole number (PEs per side, KiB of buffer), like DOSA's.
+ */
 export function hardwareViolations(hw: HardwareConfig): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(HARDWARE_RANGES) as (keyof HardwareConfig)[]) {
     const range = HARDWARE_RANGES[key];
     const value = hw[key];
-    const allowed = `${range.powerOfTwo ? 'a power of two ' : 'a number '}from ${range.min} to ${range.max}`;
+    const allowed = `${range.powerOfTwo ? 'a power of two ' : 'an integer '}from ${range.min} to ${range.max}`;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       problems.push(`${key} is missing or not a number; allowed: ${allowed}`);
     } else if (value < range.min || value > range.max) {
       problems.push(`${key} = ${value} is outside the template's range; allowed: ${allowed}`);
     } else if (range.powerOfTwo && 2 ** Math.round(Math.log2(value)) !== value) {
       problems.push(`${key} = ${value} is not a power of two; allowed: ${allowed}`);
-    } else if (key === 'peDim' && !Number.isInteger(value)) {
-      problems.push(`${key} = ${value} must be an integer; allowed: ${allowed}`);
+    } else if (!Number.isInteger(value)) {
+      problems.push(`${key} = ${value} is not a whole number${key === 'peDim' ? '' : ' of KiB'}; allowed: ${allowed}`);
     }
   }
   return problems;

@@ -34,7 +34,46 @@ export interface Layer {
   readonly Hdilation: number;
 }
 
-/** Builds a layer, defaulting strides and dilations to 1 and checking every field is a positive integer. */
+/**
+ * Largest value of any layer field (each of R S P Q C K N and the strides and dilations):
+ * 2^20 = 1,048,576. Real networks stay far below it (ResNet-50's largest is 2048 channels, a
+ * GPT-3 matmul 49,152); anything above is a typo or a unit slip, and would overflow the
+ * products the models compute.
+ */
+export const MAX_LAYER_FIELD = 2 ** 20;
+
+/**
+ * Largest number of MACs of one layer: 2^53 − 1 (`Number.MAX_SAFE_INTEGER`), so every access
+ * count the models compute stays an exact integer. U-Net's largest layer is about 2^34.
+ */
+export const MAX_LAYER_MACS = Number.MAX_SAFE_INTEGER;
+
+/** `allowed:` text of a layer field, for error messages. */
+export const LAYER_FIELD_ALLOWED = `a positive integer ≤ ${MAX_LAYER_FIELD} (2^20)`;
+
+/**
+ * What is wrong with one layer field's value, or undefined when it is a positive integer within
+ * {@link MAX_LAYER_FIELD}; e.g. `= 1000000000 is above the limit 1048576 (2^20)`.
+ */
+export function layerFieldProblem(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) return `= ${JSON.stringify(value)} is invalid`;
+  if (value > MAX_LAYER_FIELD) return `= ${value} is above the limit ${MAX_LAYER_FIELD} (2^20)`;
+  return undefined;
+}
+
+/** What is wrong with a layer's size as a whole (its MACs above {@link MAX_LAYER_MACS}), or undefined. */
+export function layerSizeProblem(layer: Layer): string | undefined {
+  const macs = layerMacs(layer);
+  return macs > MAX_LAYER_MACS
+    ? `the layer has ${macs.toExponential(2)} MACs, above the limit 2^53 (${MAX_LAYER_MACS}); allowed: R·S·P·Q·C·K·N < 2^53`
+    : undefined;
+}
+
+/**
+ * Builds a layer, defaulting strides and dilations to 1 and checking every field is a positive
+ * integer ≤ {@link MAX_LAYER_FIELD} and the MACs ≤ {@link MAX_LAYER_MACS}.
+ * @throws RangeError naming the field and the limit.
+ */
 export function makeLayer(dims: Partial<Layer> & Pick<Layer, Dim>): Layer {
   const layer: Layer = {
     R: dims.R, S: dims.S, P: dims.P, Q: dims.Q, C: dims.C, K: dims.K, N: dims.N,
@@ -42,10 +81,11 @@ export function makeLayer(dims: Partial<Layer> & Pick<Layer, Dim>): Layer {
     Wdilation: dims.Wdilation ?? 1, Hdilation: dims.Hdilation ?? 1,
   };
   for (const [key, value] of Object.entries(layer)) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new RangeError(`layer field ${key} must be a positive integer, got ${String(value)}`);
-    }
+    const problem = layerFieldProblem(value);
+    if (problem) throw new RangeError(`layer field ${key} ${problem}; allowed: ${LAYER_FIELD_ALLOWED}`);
   }
+  const size = layerSizeProblem(layer);
+  if (size) throw new RangeError(size);
   return layer;
 }
 

@@ -76,6 +76,21 @@ describe('PluginRegistry', () => {
     await expect(registryWithFixtures().evaluator('no-default-export')).rejects.toThrow(/must default-export an inversify ContainerModule/);
   });
 
+  it('probe lists a plugin whose module throws on load as unavailable with the error, even when unused', async () => {
+    const registry = registryWithFixtures();
+    registry.add('./throws-on-load');
+    const rows = await registry.probe();
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(byId.macs).toMatchObject({ loaded: true, status: { state: 'ready' } });
+    expect(byId['needs-command']).toMatchObject({ loaded: false, status: { state: 'unavailable' } });
+    expect(byId['throws-on-load'].status).toMatchObject({
+      state: 'unavailable', reason: expect.stringMatching(/importing .*throws-on-load.*failed: fixture: this plugin is broken on purpose/),
+      fix: expect.stringMatching(/fix the error in .*plugin\.ts, or remove the plugin/),
+    });
+    expect(byId['no-default-export'].status).toMatchObject({ state: 'unavailable', reason: expect.stringMatching(/must default-export/) });
+    await expect(registry.evaluator('throws-on-load')).rejects.toThrow(/evaluator "throws-on-load" \(plugin "throws-on-load"\) is unavailable: .*broken on purpose/);
+  });
+
   it('validates options with the factory schema', async () => {
     const registry = registryWithFixtures();
     await expect(registry.evaluator('macs', { options: { delayMs: -1 } })).rejects.toThrow(PluginOptionsError);

@@ -7,7 +7,7 @@ import {
   PluginError, PluginLoadError, PluginOptionsError, PluginUnavailableError, UnknownPluginError,
 } from './plugin-errors.js';
 import { type ComponentFactory, type ComponentOfKind, FACTORY_TOKENS, type PluginContext } from './plugin-factories.js';
-import type { PluginKind, PluginManifest } from './plugin-manifest.js';
+import type { PluginKind } from './plugin-manifest.js';
 import { type PluginSource, resolvePluginSource } from './plugin-source.js';
 import { which as defaultWhich } from './which.js';
 
@@ -53,6 +53,8 @@ interface Entry {
   readonly source: PluginSource;
   loading?: Promise<void>;
   loaded: boolean;
+  /** Why importing or loading its module failed; the plugin is unavailable from then on. */
+  loadError?: string;
 }
 
 /**
@@ -63,6 +65,8 @@ interface Entry {
  * `optimizer` / `mapper` / `model` shorthands) imports the providing plugin's module on first
  * use, loads its default-exported `ContainerModule` into {@link container}, finds the factory
  * bound under the kind's token with the asked id, validates options and calls `create`.
+ * A module that fails to import or load makes its plugin `unavailable` with the error;
+ * {@link probe} loads every plugin to find such failures before any is used (`polaris plugins`).
  *
  * ```ts
  * const registry = new PluginRegistry({ baseDir: configDir });
@@ -124,7 +128,22 @@ export class PluginRegistry {
 
   /** Status of a plugin by plugin id; @throws UnknownPluginError listing the known plugin ids. */
   status(pluginId: string): PluginStatus {
-    return this.statusOf(this.entryOrThrow(pluginId).source.manifest);
+    return this.statusOf(this.entryOrThrow(pluginId));
+  }
+
+  /**
+   * Imports and loads every plugin that is not yet loaded and not already unavailable, so that
+   * one whose module throws (or exports no ContainerModule) is listed as unavailable with its
+   * error instead of failing only when a config uses it. For `polaris plugins`; a run should
+   * not call it (it loads only what its config names).
+   * @returns every plugin with its status afterwards, as {@link list}.
+   */
+  async probe(): Promise<PluginInfo[]> {
+    for (const [id, entry] of this.entries) {
+      if (entry.loaded || this.statusOf(entry).state === 'unavailable') continue;
+      await this.load(id).catch(() => undefined); // recorded as entry.loadError
+    }
+    return this.list();
   }
 
   /** The component ids of one kind that added plugins provide (whether ready or not). */
@@ -140,7 +159,7 @@ export class PluginRegistry {
    */
   async load(pluginId: string): Promise<void> {
     const entry = this.entryOrThrow(pluginId);
-    const status = this.statusOf(entry.source.manifest);
+    const status = this.statusOf(entry);
     if (status.state === 'unavailable') {
       throw new PluginUnavailableError(
         `plugin "${pluginId}" is unavailable: ${status.reason}. Fix: ${status.fix}`, status.reason, status.fix,
@@ -148,7 +167,11 @@ export class PluginRegistry {
     }
     entry.loading ??= this.importAndLoad(entry).then(
       () => { entry.loaded = true; },
-      (error: unknown) => { entry.loading = undefined; throw error; },
+      (error: unknown) => {
+        entry.loading = undefined;
+        entry.loadError = (error as Error).message;
+        throw error;
+      },
     );
     await entry.loading;
   }
@@ -168,7 +191,7 @@ export class PluginRegistry {
       throw new UnknownPluginError(`unknown ${kind} "${id}"; known ${kind}s: ${list}`, known);
     }
     const pluginId = entry.source.manifest.id;
-    const status = this.statusOf(entry.source.manifest);
+    const status = this.statusOf(entry);
     if (status.state === 'unavailable') {
       throw new PluginUnavailableError(
         `${kind} "${id}" (plugin "${pluginId}") is unavailable: ${status.reason}. Fix: ${status.fix}`,
@@ -223,7 +246,15 @@ export class PluginRegistry {
     return entry;
   }
 
-  private statusOf(manifest: PluginManifest): PluginStatus {
+  private statusOf(entry: Entry): PluginStatus {
+    const { manifest, entryPath } = entry.source;
+    if (entry.loadError !== undefined) {
+      return {
+        state: 'unavailable',
+        reason: entry.loadError,
+        fix: `fix the error in ${entryPath}, or remove the plugin from the config's plugins / --plugin`,
+      };
+    }
     const missing = manifest.commands.filter((command) => this.whichCommand(command) === undefined);
     if (missing.length === 0) return { state: 'ready' };
     const names = missing.join(', ');
@@ -244,7 +275,7 @@ export class PluginRegistry {
       spec,
       packageJsonPath: manifest.packageJsonPath,
       entryPath,
-      status: this.statusOf(manifest),
+      status: this.statusOf(entry),
       loaded: entry.loaded,
     };
   }
@@ -265,7 +296,13 @@ export class PluginRegistry {
           `export default new ContainerModule(({ bind }) => { bind(EvaluatorFactory).toConstantValue(myFactory); })`,
       );
     }
-    await this.container.loadAsync(module.default);
+    try {
+      await this.container.loadAsync(module.default);
+    } catch (error) {
+      throw new PluginLoadError(`plugin "${manifest.id}": loading the ContainerModule of ${entryPath} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   }
 }
 

@@ -38,7 +38,9 @@ export function resolvePluginSource(spec: string, baseDir: string): PluginSource
   if (isPathSpec(spec)) {
     const target = spec.startsWith('file:') ? fileURLToPath(spec) : resolve(baseDir, spec);
     if (!existsSync(target)) {
-      throw new PluginNotFoundError(`plugin path "${spec}" does not exist (resolved to ${target} from ${baseDir})`);
+      const resolved = target === spec ? '' : ` (resolved to ${target} from ${baseDir})`;
+      throw new PluginNotFoundError(`plugin path "${spec}" does not exist${resolved}; allowed: a plugin package folder, its package.json or ` +
+        'its module file (check the config\'s plugins: or --plugin)');
     }
     if (statSync(target).isDirectory()) return fromPackageDir(spec, target);
     if (basename(target) === 'package.json') return fromPackageDir(spec, dirname(target));

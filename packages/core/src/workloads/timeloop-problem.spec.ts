@@ -33,6 +33,13 @@ describe('Timeloop problem workloads', () => {
     expect(() => loadTimeloopWorkload(tempFile('c.yaml', 'problem: [unclosed\n'))).toThrow(/c\.yaml: malformed YAML/);
   });
 
+  it('rejects unreasonable dimensions with the file, the key and the limit', () => {
+    expect(() => loadTimeloopWorkload(tempFile('huge.yaml', 'problem: {C: 1000000000, K: 4, P: 5, Q: 5, R: 3, S: 3}\n')))
+      .toThrow(/huge\.yaml: problem\.C = 1000000000 is above the limit 1048576 \(2\^20\); allowed: a positive integer ≤ 1048576/);
+    expect(() => loadTimeloopWorkload(tempFile('macs.yaml', 'problem: {C: 1048576, K: 1048576, P: 1048576, Q: 1, R: 1, S: 1}\n')))
+      .toThrow(/macs\.yaml: the layer has 1\.15e\+18 MACs, above the limit 2\^53/);
+  });
+
   it('resolves built-in names, paths, and reports unknown ones', () => {
     expect(resolveWorkload('bert').layers).toHaveLength(5);
     expect(resolveWorkload('dosa/workloads/conv', SHARED_DATA).layers.length).toBeGreaterThan(0);

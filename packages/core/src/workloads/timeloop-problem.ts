@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DIMS, type Layer, layerKey, makeLayer } from '../domain/layer.js';
+import {
+  DIMS, LAYER_FIELD_ALLOWED, type Layer, layerFieldProblem, layerKey, layerSizeProblem, makeLayer,
+} from '../domain/layer.js';
 import { dedupeLayers, type Workload, type WorkloadLayer } from '../domain/workload.js';
 
 /** A Timeloop problem file that can't be used; the message names the file, the key and the fix. */
@@ -30,14 +32,16 @@ export function layerFromTimeloopProblem(doc: unknown, source: string): Layer {
   const values = (problem.instance && typeof problem.instance === 'object' ? problem.instance : problem) as Record<string, unknown>;
   const read = (key: string, fallback?: number): number => {
     const v = values[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      throw new WorkloadFileError(`${source}: problem.${key} ${v === undefined ? 'is missing' : `= ${JSON.stringify(v)} is invalid`}; allowed: a positive integer`);
-    }
-    return v;
+    const problem = v === undefined ? 'is missing' : layerFieldProblem(v);
+    if (problem) throw new WorkloadFileError(`${source}: problem.${key} ${problem}; allowed: ${LAYER_FIELD_ALLOWED}`);
+    return v as number;
   };
   const dims = Object.fromEntries(DIMS.map((d) => [d, read(d, d === 'N' ? 1 : undefined)])) as Record<(typeof DIMS)[number], number>;
   const coefficients = Object.fromEntries(COEFFICIENTS.map((c) => [c, read(c, 1)]));
-  return makeLayer({ ...dims, ...coefficients });
+  const layer = { ...dims, ...coefficients } as Layer;
+  const size = layerSizeProblem(layer);
+  if (size) throw new WorkloadFileError(`${source}: ${size}`);
+  return makeLayer(layer);
 }
 
 function readYamlFile(path: string): unknown {

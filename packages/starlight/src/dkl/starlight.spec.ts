@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../backend/index.js';
 import { StarlightLow } from '../low/starlight-low.js';
 import type { LayerTable } from '../model/layer-table.js';
+import { ModelFileError } from '../model/tensor-file.js';
 import { Starlight } from './starlight.js';
 
 /**
@@ -115,6 +116,10 @@ describe('Starlight (deep kernel learning transfer)', () => {
     await writeFile(json, (await text).replace(/"featurizerVersion": "[^"]+"/, '"featurizerVersion": "starlight-features/0"'));
     await expect(Starlight.load(join(dir, 'model'))).rejects.toThrow(/featurizer starlight-features\/0.*retrain it/);
     await expect(Starlight.load(join(dir, 'nothing-here'))).rejects.toThrow(/no such file/);
+    await writeFile(json, '{"metadata": {"kind": "polaris/starl');
+    const corrupt = Starlight.load(join(dir, 'model'));
+    await expect(corrupt).rejects.toThrow(ModelFileError);
+    await expect(Starlight.load(join(dir, 'model'))).rejects.toThrow(/model\/starlight\.json is corrupt \(not JSON: .*\); retrain it with `polaris train --out .*model`/);
     model.dispose();
     loaded.dispose();
   }, 60_000);

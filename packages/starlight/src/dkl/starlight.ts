@@ -26,8 +26,8 @@ import { clampTheta, fitHyperparameters } from '../gp/fit-hyperparameters.js';
 import { marginalLikelihood, packHyperparameters, unpackHyperparameters } from '../gp/marginal-likelihood.js';
 import { DenseNetwork } from '../model/dense-network.js';
 import { type LayerTable, type LogTargets, analyticalPriorFromFeatures, columnStatistics, selectRows, seriesStatistics } from '../model/layer-table.js';
-import { loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
-import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata, starlightLowWidths } from '../low/starlight-low.js';
+import { ModelFileError, loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
+import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata, retrainAdvice, starlightLowWidths } from '../low/starlight-low.js';
 import { DEFAULT_VARIANCE_ROWS, LatentGp, type LatentGpState } from './latent-gp.js';
 
 export interface StarlightTransferOptions {
@@ -333,16 +333,20 @@ export class Starlight {
     });
   }
 
-  /** @throws Error when the directory holds another kind of model or another featurizer version. */
+  /**
+   * @throws ModelFileError naming the file and `polaris train --out <dir>` when the files are
+   *   missing or corrupt, or hold another kind of model or featurizer version.
+   */
   static async load(dir: string): Promise<Starlight> {
-    await ensureBackend();
-    const { metadata, weights } = await loadTensorFile<StarlightMetadata>(dir, STARLIGHT_FILE);
+    const retrain = retrainAdvice(dir, 'polaris/starlight');
+    const { metadata, weights } = await loadTensorFile<StarlightMetadata>(dir, STARLIGHT_FILE, retrain);
     checkModelMetadata(dir, metadata, 'polaris/starlight');
+    await ensureBackend();
     const d = metadata.low.latentDim;
     const n = metadata.rows;
     const tensor = (name: string, length: number) => {
       const w = weights[name];
-      if (!w || w.values.length !== length) throw new Error(`${dir}: ${STARLIGHT_FILE}.bin has no ${name} of ${length} values`);
+      if (!w || w.values.length !== length) throw new ModelFileError(`${dir}: ${STARLIGHT_FILE}.bin has no ${name} of ${length} values; ${retrain}`);
       return Float64Array.from(w.values);
     };
     const z = tensor('train/z', n * d);

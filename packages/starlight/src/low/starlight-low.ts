@@ -14,13 +14,14 @@
  * Deterministic for a seed on one backend: seeded Glorot initialisation, seeded shuffles and
  * seeded reparameterisation noise.
  */
+import { dirname } from 'node:path';
 import { Random } from '@polaris/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { activeBackendName, ensureBackend } from '../backend/index.js';
 import { FEATURIZER_VERSION } from '../features/index.js';
 import { DenseNetwork, type NamedWeights, tfSeed } from '../model/dense-network.js';
 import { type LayerTable, type LogTargets, columnStatistics, selectRows, seriesStatistics } from '../model/layer-table.js';
-import { loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
+import { ModelFileError, loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
 
 export interface StarlightLowOptions {
   /** Latent width (default 16). */
@@ -220,11 +221,11 @@ export class StarlightLow {
     await saveTensorFile(dir, STARLIGHT_LOW_FILE, this.metadata, this.namedWeights());
   }
 
-  /** @throws Error when the directory holds another kind of model or another featurizer version. */
+  /** @throws ModelFileError when the files are missing or corrupt, or hold another kind of model or featurizer version. */
   static async load(dir: string): Promise<StarlightLow> {
-    await ensureBackend();
-    const { metadata, weights } = await loadTensorFile<StarlightLowMetadata>(dir, STARLIGHT_LOW_FILE);
+    const { metadata, weights } = await loadTensorFile<StarlightLowMetadata>(dir, STARLIGHT_LOW_FILE, retrainAdvice(dir, 'polaris/starlight-low'));
     checkModelMetadata(dir, metadata, 'polaris/starlight-low');
+    await ensureBackend();
     const widths = starlightLowWidths(metadata);
     return new StarlightLow(
       metadata,
@@ -255,10 +256,28 @@ export function starlightLowWidths(m: Pick<StarlightLowMetadata, 'cols' | 'hidde
   };
 }
 
-/** Refuses a saved model of another kind or featurizer version, naming the fix. */
-export function checkModelMetadata(dir: string, metadata: { kind?: string; featurizerVersion?: string }, kind: string): void {
-  if (metadata.kind !== kind) throw new Error(`${dir} holds a "${String(metadata.kind)}" model, not "${kind}"`);
+/** Kinds of saved model {@link checkModelMetadata} knows. */
+export type SavedModelKind = 'polaris/starlight' | 'polaris/starlight-low';
+
+/**
+ * How to make a usable model of `kind` in `dir` again: `polaris train --out <dir>` for
+ * Starlight; for Starlight-Low (saved to `<out>/low`), `polaris train --out <parent>`.
+ */
+export function retrainAdvice(dir: string, kind: SavedModelKind): string {
+  return kind === 'polaris/starlight'
+    ? `retrain it with \`polaris train --out ${dir}\``
+    : `retrain it with \`polaris train --out ${dirname(dir)}\` (which saves Starlight-Low to <out>/low)`;
+}
+
+/**
+ * Refuses a saved model of another kind or featurizer version, naming the fix.
+ * @throws ModelFileError naming the directory and {@link retrainAdvice}.
+ */
+export function checkModelMetadata(dir: string, metadata: { kind?: string; featurizerVersion?: string }, kind: SavedModelKind): void {
+  if (metadata.kind !== kind) {
+    throw new ModelFileError(`${dir} holds a "${String(metadata.kind)}" model, not "${kind}"; ${retrainAdvice(dir, kind)}`);
+  }
   if (metadata.featurizerVersion !== FEATURIZER_VERSION) {
-    throw new Error(`${dir} was trained with featurizer ${String(metadata.featurizerVersion)}, this Polaris uses ${FEATURIZER_VERSION}; retrain it (polaris train)`);
+    throw new ModelFileError(`${dir} was trained with featurizer ${String(metadata.featurizerVersion)}, this Polaris uses ${FEATURIZER_VERSION}; ${retrainAdvice(dir, kind)}`);
   }
 }

@@ -12,6 +12,7 @@ import {
   cycles, hashDesignPoint, networkEvaluation, picoJoules,
 } from '@polaris/core';
 import { Starlight, STARLIGHT_FILE } from '../dkl/starlight.js';
+import { ModelFileError } from '../model/tensor-file.js';
 import { FEATURE_LENGTH, featurize } from '../features/index.js';
 import { networkLogStd } from './network-uncertainty.js';
 
@@ -19,8 +20,8 @@ import { networkLogStd } from './network-uncertainty.js';
 export const STARLIGHT_EVALUATOR_ID = 'starlight';
 
 /** A saved model directory that does not exist or holds no Starlight model; the message names the fix. */
-export class StarlightModelNotFoundError extends Error {
-  override readonly name = 'StarlightModelNotFoundError';
+export class StarlightModelNotFoundError extends ModelFileError {
+  override readonly name: string = 'StarlightModelNotFoundError';
 }
 
 /**
