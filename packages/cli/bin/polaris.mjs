@@ -6,3 +6,6 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../src/main.ts');
 process.exitCode = await main(process.argv.slice(2));
+// Everything is written and stored when main returns. A handle left open by a plugin (a worker,
+// a socket, a timer) must not keep the command alive: exit once the loop has had a moment to drain.
+setTimeout(() => process.exit(), 1000).unref();

@@ -1,16 +1,18 @@
 import { dirname } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import {
-  type Evaluator, HardwareSpace, Mapper, type Mapper as MapperType, type RunConfig, Store,
-  type SearchSummary, expandOutputPath, loadRunConfig, openStore, resolveWorkload, runSearch,
+  type Evaluator, HardwareSpace, Mapper, type Mapper as MapperType, type RunConfig, Store, StoreCachedMapper,
+  type SearchRun, type SearchSummary, expandOutputPath, loadRunConfig, openStore, resolveWorkload, runSearch,
   resolveEnergySetting,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { createEvaluator } from '../host/create-evaluator.js';
 import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
 import { runIdFor } from '../host/run-id.js';
+import { stopOnSignals } from '../host/stop-on-signals.js';
 import { formatDesignReport } from '../render/format-design-report.js';
 import { renderSearchEvents } from '../render/render-search-events.js';
+import { EXIT } from './exit-codes.js';
 import { buildResultDocument } from './result-document.js';
 
 /** Flags of `polaris run` that override the config. */
@@ -25,7 +27,9 @@ export interface RunFlags {
 /**
  * `polaris run <config.yaml>`: a seeded search as the config describes, stored as it goes
  * (rerunning the same config resumes it), ending with the best design printed and written
- * to the JSON result file. Ctrl-C stops cleanly; nothing computed is lost.
+ * to the JSON result file. Ctrl-C (or SIGTERM) stops within about a second — no new trials,
+ * evaluations in flight cancelled, everything finished kept — and exits 130 (143); a second
+ * signal exits at once. Another process on the same run is refused (the run's write lock).
  * @returns the process exit code.
  */
 export async function runCommand(configPath: string, flags: RunFlags): Promise<number> {
@@ -43,50 +47,64 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
       options: config.evaluator.options, seed: config.seed, workload,
     });
     const { mapper } = await mapperForEvaluators(registry, [evaluator], energy, config.seed);
-    registry.container.bind<MapperType>(Mapper).toConstantValue(mapper);
+    // Mapping is the costly part of a trial: answers are kept in the store, so a killed run loses none.
+    const cachedMapper = new StoreCachedMapper(mapper, store);
+    registry.container.bind<MapperType>(Mapper).toConstantValue(cachedMapper);
     const optimizer = await registry.optimizer(config.optimizer.id, {
       options: config.optimizer.options, seed: config.seed, workload, hardwareSpace,
     });
     const runId = runIdFor(config);
-    const log = (line: string) => process.stderr.write(`${line}\n`);
     log(`run ${runId}: ${workload.name} (${workload.layers.length} unique layers), evaluator ${evaluator.id} (${evaluator.fidelity} fidelity), ` +
       `optimizer ${config.optimizer.id}, ${config.budget.trials} trials, seed ${config.seed}; store ${config.store}`);
-
     const search = runSearch({
       optimizer, evaluator, store, workload, runId,
       budget: { trials: config.budget.trials, batch: config.budget.batch },
       concurrency: config.concurrency,
+      retries: config.retries,
+      lock: { heartbeatMs: config.lock.heartbeatSeconds * 1000, expiryMs: config.lock.expirySeconds * 1000 },
       run: { config: JSON.stringify(config), seed: config.seed },
     });
-    const stopOnSignal = () => {
-      log('\nstopping: finishing nothing new, keeping everything stored; rerun the same command to resume');
-      search.stop();
-    };
-    process.once('SIGINT', stopOnSignal);
-    process.once('SIGTERM', stopOnSignal);
-    const timer = config.budget.minutes ? setTimeout(() => search.stop(), config.budget.minutes * 60_000) : undefined;
-    renderSearchEvents(search.events$, { quiet: flags.quiet ?? false });
-    let summary: SearchSummary;
-    try {
-      summary = await search.done;
-    } finally {
-      clearTimeout(timer);
-      process.off('SIGINT', stopOnSignal);
-      process.off('SIGTERM', stopOnSignal);
+    const summary = await watch(search, config, flags, () => store.close());
+    const code = report(config, runId, workload, summary);
+    const { hits, misses } = cachedMapper.stats;
+    if (hits + misses > 0) log(`mapper: ${misses} layer mappings searched, ${hits} read from the store`);
+    if (summary.stoppedBy === 'aborted' || summary.stoppedBy === 'minutes') {
+      log(`${summary.trials} of ${config.budget.trials} trials are stored in ${config.store}; rerun \`polaris run ${configPath}\` to resume`);
     }
-    return report(config, runId, workload, summary);
+    return code;
   } finally {
     store.close();
   }
 }
 
-function report(config: RunConfig, runId: string, workload: ReturnType<typeof resolveWorkload>, summary: SearchSummary): number {
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** A search's summary, with the signal that stopped it, if any. */
+type WatchedSummary = SearchSummary & { readonly signal?: string };
+
+/**
+ * Renders a running search and stops it on Ctrl-C / SIGTERM (a second signal exits at once,
+ * after `closeStore`) or when the time budget runs out.
+ */
+async function watch(search: SearchRun, config: RunConfig, flags: RunFlags, closeStore: () => void): Promise<WatchedSummary> {
+  const signals = stopOnSignals({ stop: () => search.stop('aborted'), beforeExit: closeStore, log });
+  const timer = config.budget.minutes ? setTimeout(() => search.stop('minutes'), config.budget.minutes * 60_000) : undefined;
+  renderSearchEvents(search.events$, { quiet: flags.quiet ?? false, retries: config.retries });
+  try {
+    const summary = await search.done;
+    return { ...summary, ...(signals.received() ? { signal: signals.received() } : {}) };
+  } finally {
+    clearTimeout(timer);
+    signals.dispose();
+  }
+}
+
+function report(config: RunConfig, runId: string, workload: ReturnType<typeof resolveWorkload>, summary: WatchedSummary): number {
   log(`${summary.trials} trials (${summary.resumed} resumed, ${summary.evaluated} evaluated, ${summary.cached} from the store, ` +
-    `${summary.failed} failed) in ${(summary.elapsedMs / 1000).toFixed(1)} s; stopped by ${summary.stoppedBy}`);
+    `${summary.failed} failed) in ${(summary.elapsedMs / 1000).toFixed(1)} s; ${STOPPED_BY[summary.stoppedBy]}${summary.signal ? ` (${summary.signal})` : ''}`);
   if (!summary.best) {
-    log('no trial succeeded: nothing to report (see the errors above)');
-    return 1;
+    log(summary.trials === 0 ? 'no trial finished: nothing to report' : 'no trial succeeded: nothing to report (the failures are listed above)');
+    return summary.signal ? signalExitCode(summary.signal) : EXIT.failure;
   }
   process.stdout.write(`\nbest design (trial ${summary.best.index})\n`);
   process.stdout.write(`${formatDesignReport(workload, summary.best.point, summary.best.evaluation)}\n`);
@@ -94,5 +112,15 @@ function report(config: RunConfig, runId: string, workload: ReturnType<typeof re
   mkdirSync(dirname(outputPath), { recursive: true });
   writeFileSync(outputPath, `${JSON.stringify(buildResultDocument(config, runId, workload, summary), null, 2)}\n`);
   log(`\nresult written to ${outputPath}; run stored in ${config.store} as ${runId}`);
-  return summary.stoppedBy === 'aborted' ? 130 : 0;
+  return summary.signal ? signalExitCode(summary.signal) : EXIT.ok;
 }
+
+/** Why a run ended, in words. */
+const STOPPED_BY: Readonly<Record<SearchSummary['stoppedBy'], string>> = {
+  budget: 'the trial budget is spent',
+  exhausted: 'the optimizer has nothing left to propose',
+  minutes: 'stopped by the time budget (budget.minutes)',
+  aborted: 'stopped',
+};
+
+const signalExitCode = (signal: string): number => (signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint);

@@ -3,11 +3,14 @@ import type { RunConfig } from '@polaris/core';
 
 /**
  * The store's run id for a config: its name, seed and a hash of everything that decides the
- * sequence of trials. Budget, output, store and concurrency are left out, so rerunning the
- * same config — after a kill, or with a larger `trials` — resumes the same run.
+ * sequence of trials. Budget, output, store, concurrency, retries and lock timing are left out,
+ * so rerunning the same config — after a kill, with a larger `trials`, or with more retries
+ * once a simulator is fixed — resumes the same run.
  */
 export function runIdFor(config: RunConfig): string {
-  const { budget: _budget, output: _output, store: _store, concurrency: _concurrency, ...identity } = config;
+  const {
+    budget: _budget, output: _output, store: _store, concurrency: _concurrency, retries: _retries, lock: _lock, ...identity
+  } = config;
   const hash = createHash('sha256').update(JSON.stringify({ ...identity, batch: config.budget.batch })).digest('hex').slice(0, 8);
   return `${config.name}-seed${config.seed}-${hash}`;
 }

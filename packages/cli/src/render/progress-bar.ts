@@ -5,6 +5,8 @@
 export class ProgressBar {
   private lastPlainPercent = -1;
   private drawn = false;
+  /** When the last plain line was written (ms, performance.now()). */
+  private lastPlainAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly stream: NodeJS.WriteStream = process.stderr,
@@ -29,8 +31,25 @@ export class ProgressBar {
       this.drawn = true;
     } else if (percent >= this.lastPlainPercent + this.plainEvery || (done === total && percent !== this.lastPlainPercent)) {
       this.lastPlainPercent = percent - (percent % this.plainEvery);
+      this.lastPlainAt = performance.now();
       this.stream.write(`progress ${done}/${total} (${percent}%) ${status}\n`);
     }
+  }
+
+  /**
+   * Shows work in progress between updates (e.g. the optimizer proposing a batch): redrawn on a
+   * TTY; on a pipe, a plain line at most every `quietMs` without other output, so a log shows
+   * that a long step is alive without filling up.
+   */
+  status(done: number, total: number, status: string, quietMs = 5_000): void {
+    if (this.isTty) {
+      this.update(done, total, status);
+      return;
+    }
+    const now = performance.now();
+    if (now - this.lastPlainAt < quietMs) return;
+    this.lastPlainAt = now;
+    this.stream.write(`progress ${done}/${total} — ${status}\n`);
   }
 
   /** Prints a message above the bar without garbling it. */

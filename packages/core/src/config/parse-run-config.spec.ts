@@ -32,6 +32,8 @@ describe('parseRunConfig', () => {
       store: '/work/exp/polaris-runs/runs.sqlite',
       output: '/work/exp/polaris-runs/{name}-{seed}.json',
       concurrency: {},
+      retries: 2,
+      lock: { heartbeatSeconds: 5, expirySeconds: 30 },
     });
     expect(parseRunConfig('workload: bert').name).toBe('run');
   });
@@ -88,6 +90,15 @@ concurrency: {analytical: 4, rtl: 2}
     expect(parseRunConfig('workload: r\nbudget: {trials: 1e12}', undefined, { trials: 5, seed: 9 })).toMatchObject({ seed: 9, budget: { trials: 5 } });
     expect(() => parseRunConfig('workload: r', undefined, { trials: 2e6 })).toThrow(/--trials: 2000000 trials is above the cap/);
     expect(() => parseRunConfig('workload: r', undefined, { trials: 0 })).toThrow(/--trials: expected a positive integer, got 0/);
+  });
+
+  it('reads retries and the run lock timing, and rejects an expiry shorter than two heartbeats', () => {
+    const config = parseRunConfig('workload: bert\nretries: 0\nlock: {heartbeatSeconds: 1, expirySeconds: 3}\n', '/x/c.yaml');
+    expect(config.retries).toBe(0);
+    expect(config.lock).toEqual({ heartbeatSeconds: 1, expirySeconds: 3 });
+    expect(() => parseRunConfig('workload: bert\nlock: {heartbeatSeconds: 10, expirySeconds: 15}\n', '/x/c.yaml'))
+      .toThrow(/lock\.expirySeconds must be at least twice lock\.heartbeatSeconds/);
+    expect(() => parseRunConfig('workload: bert\nretries: -1\n', '/x/c.yaml')).toThrow(/retries.*integer 0\.\.100/);
   });
 
   it('reports every problem at once, in line order, with lines', () => {

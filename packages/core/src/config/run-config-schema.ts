@@ -21,6 +21,8 @@ import { hinted } from './config-hints.js';
  * store: polaris-runs/runs.sqlite        # or :memory:
  * output: polaris-runs/{name}-{seed}.json
  * concurrency: {analytical: 2, rtl: 2}   # per fidelity; unset → evaluator's maxConcurrency
+ * retries: 2                    # re-evaluations on resume of a trial that failed recoverably
+ * lock: {heartbeatSeconds: 5, expirySeconds: 30}   # the run's write lock (one process per run)
  * ```
  */
 
@@ -111,6 +113,16 @@ export const runConfigSchema = hinted(
     concurrency: hinted(z.record(z.string().regex(PLUGIN_ID), positiveInt('integer ≥ 1 (parallel evaluations)')), {
       expected: 'a mapping fidelity → parallel evaluations', allowed: 'e.g. {analytical: 4, rtl: 2}',
     }).default({}),
+    retries: hinted(z.int().min(0).max(100), {
+      expected: 'a number of retries', allowed: 'integer 0..100: extra evaluations, on resume, of a trial that failed recoverably (a hung or crashed simulator)',
+    }).default(2),
+    lock: hinted(
+      z.strictObject({
+        heartbeatSeconds: hinted(z.number().positive().max(3600), { expected: 'seconds', allowed: 'number in (0, 3600]' }).default(5),
+        expirySeconds: hinted(z.number().positive().max(86_400), { expected: 'seconds', allowed: 'number in (0, 86400], at least twice heartbeatSeconds' }).default(30),
+      }).refine((l) => l.expirySeconds >= 2 * l.heartbeatSeconds, { message: 'lock.expirySeconds must be at least twice lock.heartbeatSeconds' }),
+      { expected: 'a mapping', allowed: 'keys heartbeatSeconds (default 5), expirySeconds (default 30)' },
+    ).default({ heartbeatSeconds: 5, expirySeconds: 30 }),
   }),
   { expected: 'a mapping of settings', allowed: 'a YAML mapping with at least `workload:`' },
 );
