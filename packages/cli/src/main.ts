@@ -44,6 +44,7 @@ function buildProgram(exit: { code: number }): Command {
     .option('--fidelity <ids>', 'comma-separated evaluator ids; several print side by side', 'analytical')
     .option('--plugin <path...>', 'load extra plugins (paths or packages) whose evaluators --fidelity may name')
     .option('--model <dir>', 'trained model of the starlight evaluator (polaris train --out), when --fidelity names starlight')
+    .option('--timeout <seconds>', 'with --fidelity rtl: seconds each layer simulation may run before it is killed (the rtl option timeoutSeconds; default 600)')
     .addOption(energyOption())
     .option('--seed <n>', 'mapper seed', nonNegativeInteger('--seed'), 1)
     .option('--json', 'print the evaluations as JSON')

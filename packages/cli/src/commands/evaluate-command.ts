@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { firstValueFrom, toArray } from 'rxjs';
+import { type Observable, firstValueFrom, isObservable, toArray } from 'rxjs';
 import {
   DEFAULT_GEMMINI, type DesignPoint, type Evaluation, type Evaluator, type HardwareConfig, type Mapping, type Workload,
   formatHardware, hardwareViolations, parseHardware, parseMapping, resolveWorkload,
@@ -30,6 +30,89 @@ export interface EvaluateFlags {
    * report per evaluator (`polaris predict`).
    */
   readonly sideBySide?: boolean;
+  /**
+   * `--timeout <seconds>`: wall-clock limit of each rtl layer simulation (the rtl evaluator's
+   * `timeoutSeconds` option; default 600); a simulator past it is killed and the design fails.
+   */
+  readonly timeout?: string;
+}
+
+/**
+ * `--timeout`: seconds > 0, only with the rtl fidelity.
+ * @throws UsageError naming the allowed values or the missing fidelity.
+ */
+export function parseTimeoutFlag(text: string | undefined, fidelities: readonly string[]): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`--timeout ${text}: give the seconds each rtl layer simulation may run before it is killed, a number > 0 (default 600)`);
+  }
+  if (!fidelities.includes('rtl')) throw new UsageError('--timeout limits the rtl simulator; add rtl to --fidelity (e.g. --fidelity analytical,rtl)');
+  return seconds;
+}
+
+/** An evaluator that says what it is doing (the rtl evaluator: builds, layer simulations, notices). */
+interface ReportsActivity {
+  readonly activity: Observable<{ readonly type: string; readonly message?: string }>;
+  describeActivity(now?: number): string | undefined;
+}
+
+function reportsActivity(evaluator: Evaluator): evaluator is Evaluator & ReportsActivity {
+  const candidate = evaluator as Partial<ReportsActivity>;
+  return isObservable(candidate.activity) && typeof candidate.describeActivity === 'function';
+}
+
+/** Seconds between repeated status lines when stderr is not a terminal. */
+const HEARTBEAT_S = 15;
+
+/**
+ * Shows on stderr what `evaluator` is doing until the returned function is called (a no-op for
+ * evaluators that report no activity): on a terminal one status line redrawn every second; in a
+ * log a line whenever what it waits on changes, repeated every {@link HEARTBEAT_S} s while it
+ * does not. Notices (e.g. a cached simulator rebuilt) get a line of their own.
+ * Example: `rtl: simulating layer 3 of 20 "res2a" for 12 s (limit 600 s per layer, --timeout); 2 of 20 layers done — 41 s elapsed`.
+ */
+function showActivity(evaluator: Evaluator, stream: NodeJS.WriteStream = process.stderr): () => void {
+  if (!reportsActivity(evaluator)) return () => {};
+  const began = performance.now();
+  const tty = stream.isTTY === true;
+  let shown = '';
+  let shownKey = '';
+  let shownAt = 0;
+  const clear = () => { if (tty && shown !== '') stream.write('\r\x1b[K'); };
+  const render = () => {
+    const status = evaluator.describeActivity();
+    if (status === undefined) return;
+    const line = `${evaluator.id}: ${status} — ${Math.floor((performance.now() - began) / 1000)} s elapsed`;
+    const key = status.replace(/for \d+ (min \d+ )?s/g, '');
+    if (tty) {
+      clear();
+      stream.write(line.slice(0, Math.max(20, (stream.columns || 120) - 1)));
+    } else if (key !== shownKey || performance.now() - shownAt >= HEARTBEAT_S * 1000) {
+      stream.write(`${line}\n`);
+    } else {
+      return;
+    }
+    [shown, shownKey, shownAt] = [line, key, performance.now()];
+  };
+  // Events come in bursts (a layer queued and started at once, a cached build found at once): draw once after a burst.
+  let pending: NodeJS.Immediate | undefined;
+  const subscription = evaluator.activity.subscribe((event) => {
+    if (event.type === 'notice' && event.message !== undefined) {
+      clear();
+      stream.write(`${evaluator.id}: ${event.message}\n`);
+      shown = '';
+    }
+    pending ??= setImmediate(() => { pending = undefined; render(); });
+  });
+  const timer = setInterval(() => render(), 1000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    if (pending !== undefined) clearImmediate(pending);
+    subscription.unsubscribe();
+    clear();
+  };
 }
 
 /**
@@ -97,8 +180,10 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   if (flags.model !== undefined && !fidelities.includes('starlight')) {
     throw new UsageError('--model is the trained model of the starlight evaluator; add starlight to --fidelity (e.g. --fidelity analytical,starlight)');
   }
+  const timeoutSeconds = parseTimeoutFlag(flags.timeout, fidelities);
   for (const id of fidelities) {
-    const options = id === 'starlight' && flags.model !== undefined ? { model: flags.model } : {};
+    const options = id === 'starlight' && flags.model !== undefined ? { model: flags.model }
+      : id === 'rtl' && timeoutSeconds !== undefined ? { timeoutSeconds } : {};
     evaluators.push(await createEvaluator(registry, id, energy, { options, seed: flags.seed, workload }));
   }
   let mappings: Mapping[];
@@ -116,7 +201,8 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   let failed = false;
   for (const evaluator of evaluators) {
     if (evaluators.length > 1) process.stderr.write(`evaluating at ${evaluator.id}…\n`);
-    const [result] = await firstValueFrom(evaluator.evaluate([point], workload).pipe(toArray()));
+    const stopShowing = showActivity(evaluator);
+    const [result] = await firstValueFrom(evaluator.evaluate([point], workload).pipe(toArray())).finally(stopShowing);
     if (!result?.ok) {
       failed = true;
       process.stderr.write(`${evaluator.id}: the design could not be evaluated: ${result ? result.error : 'no result'}\n`);

@@ -1,5 +1,4 @@
-import { ContainerModule } from 'inversify';
-import { HardwareSpace, Mapper, OptimizerFactory, defineOptimizer } from '@polaris/core';
+import { HardwareSpace, Mapper, defineOptimizer } from '@polaris/core';
 import { z } from 'zod';
 import { RandomOptimizer } from './random-optimizer.js';
 
@@ -16,8 +15,4 @@ export const randomOptimizerFactory = defineOptimizer({
     if (!container.isBound(Mapper)) throw new Error('optimizer "random" needs a Mapper bound in the container (the CLI binds the analytical mapper)');
     return new RandomOptimizer(workload, container.get<Mapper>(Mapper), hardwareSpace ?? new HardwareSpace(), seed, options);
   },
-});
-
-export default new ContainerModule(({ bind }) => {
-  bind<OptimizerFactory>(OptimizerFactory).toConstantValue(randomOptimizerFactory);
 });

@@ -1,4 +1,5 @@
 export * from './rtl-evaluator.js';
+export * from './rtl-activity.js';
 export * from './rtl-options.js';
 export * from './rtl-energy.js';
 export * from './rtl-plugin.js';

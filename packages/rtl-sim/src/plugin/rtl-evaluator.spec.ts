@@ -102,7 +102,7 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
   it('turns a run past the wall-clock timeout into {ok: false, recoverable: true}', async () => {
     const slow = rtlSlowPoint();
     const [result] = await collect(evaluator({ timeoutSeconds: 0.05 }), [slow]);
-    expect(result).toMatchObject({ ok: false, recoverable: true, error: expect.stringMatching(/timed out after 50 ms/) });
+    expect(result).toMatchObject({ ok: false, recoverable: true, error: expect.stringMatching(/ran past its time limit of 50 ms and was killed.*timeoutSeconds/) });
   }, 60_000);
 
   it('kills the simulator and removes its files when unsubscribed', async () => {
@@ -157,6 +157,26 @@ describe.skipIf(!VERILATOR)('RtlEvaluator', () => {
         + (c.dram_read_bytes + c.dram_write_bytes) * e(TIMELOOP_ENERGY_TABLE.perWord.dram);
       expect(got.energy).toBeCloseTo(expected, 6);
       expect(l0.energy + l1.energy + l2.energy + l3.energy + c.macs * e(TIMELOOP_ENERGY_TABLE.mac)).toBeCloseTo(got.energy, 6);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('classifies the real harness\'s exit 1 by its answer: an unreadable input file (recoverable) vs rejected arguments (not)', async () => {
+    const build = await buildSimulator({ dim: 4 });
+    const pool = new SimulationPool({ concurrency: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'rtl-exit1-'));
+    try {
+      const missing = await firstValueFrom(pool.run({ binary: build.binary, args: ['--program', 'absent.hex', '--dram', 'absent.hex'], cwd: dir, timeoutMs: 30_000 }));
+      expect(missing).toMatchObject({
+        ok: false, kind: 'input-unreadable', recoverable: true,
+        error: expect.stringMatching(/could not read an input file Polaris wrote for it \(exit 1, "bad-arguments: cannot read program absent\.hex"\)/),
+      });
+      const badFlag = await firstValueFrom(pool.run({ binary: build.binary, args: ['--bus-bytes', '0'], cwd: dir, timeoutMs: 30_000 }));
+      expect(badFlag).toMatchObject({
+        ok: false, kind: 'bad-arguments', recoverable: false,
+        error: expect.stringMatching(/rejected its command line or input files \(exit 1, "bad-arguments: bad value for --bus-bytes"\)/),
+      });
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -5,7 +5,7 @@ import {
   type DesignPoint, type EvaluationResult, type Evaluator, type EvaluatorCapabilities, type LayerEvaluation, type Workload,
   ENERGY_TABLES, cycles, designPointViolations, hashDesignPoint, networkEvaluation, picoJoules, squareMillimetres,
 } from '@polaris/core';
-import { type Observable, catchError, defer, finalize, from, map, mergeMap, of, takeWhile, toArray } from 'rxjs';
+import { type Observable, Subject, catchError, defer, finalize, from, map, mergeMap, of, takeWhile, tap, toArray } from 'rxjs';
 import { AREA_MODEL_VERSION, sramArea } from '../runner/area-model.js';
 import type { HarnessCounters, SimulationOutcome } from '../runner/harness-report.js';
 import { type SimulationPool, sharedSimulationPool } from '../runner/simulation-pool.js';
@@ -13,8 +13,10 @@ import { SimulatorBuilds } from '../runner/simulator-builds.js';
 import { RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, fingerprintDigest, toolchainFingerprint } from '../runner/toolchain.js';
 import { SUPPORTED_DIMS } from '../program/isa.js';
 import { ProgramTooLargeError, checkProgramSize, estimateProgramSize } from '../program/program-size.js';
-import type { SimulatorBuild } from '../runner/verilator-build.js';
+import type { SimulatorBuild } from '../runner/build-record.js';
+import type { BuildEvent } from '../runner/verilator-build.js';
 import { type LayerRun, prepareLayerRun, writeLayerRunFiles } from './layer-program.js';
+import { type RtlActivity, RtlActivityTracker } from './rtl-activity.js';
 import { priceCounters } from './rtl-energy.js';
 import { DEFAULT_RTL_OPTIONS, type RtlOptions } from './rtl-options.js';
 
@@ -46,12 +48,20 @@ type LayerOutcome = { ok: true; layer: LayerEvaluation } | { ok: false; error: s
  * the layers in parallel through the {@link SimulationPool}; it emits one result per point as
  * soon as that point is done (not in input order) and completes after the last. Unsubscribing
  * kills the running simulators (and a build no one waits for any more) and removes the temp
- * dirs. Invalid points,
- * peDim > 64 and a layer whose program is estimated past `maxInstructions` (or its cycle lower
- * bound past `maxCycles`) become `{ok: false, recoverable: false}` — the last before anything
- * is allocated; a timed-out, crashed or cycle-capped
- * simulation `{ok: false, recoverable: true}`; a program the machine rejects, a failed output
- * check or a failed build `{ok: false, recoverable: false}`.
+ * dirs.
+ *
+ * Failures are values with one-line messages naming the problem and the fix. `recoverable`
+ * follows one rule (see `SimulationFailureKind`): `false` only for a deterministic verdict on
+ * the point under this evaluator version — an invalid point, peDim > 64, a layer whose program
+ * is estimated past `maxInstructions` (or its cycle lower bound past `maxCycles`; checked
+ * before anything is allocated) or cannot be generated, a program the machine rejects, a failed
+ * output check, a wrong MAC count; `true` for everything a rerun may fix — a timeout, a
+ * crash (signal), a cycle cap (raise `maxCycles`), a simulator binary that does not behave as
+ * the harness (odd exit code, garbage output, cannot start, wrong DIM), a failed build (a tool
+ * missing, a full disk), program files that could not be written.
+ *
+ * Progress: {@link activity} reports builds, queued and running layers and notices as they
+ * happen, and {@link describeActivity} says in one line what the evaluator waits on now.
  */
 export class RtlEvaluator implements Evaluator {
   readonly id = RTL_ID;
@@ -64,6 +74,13 @@ export class RtlEvaluator implements Evaluator {
   private readonly packageDir: string;
   private readonly toolchain: ToolchainFingerprint;
   private readonly builds: SimulatorBuilds;
+  private readonly events = new Subject<RtlActivity>();
+  private readonly tracker: RtlActivityTracker;
+  /**
+   * What the evaluator starts and finishes (builds, layer runs) and its notices, as they happen
+   * (hot; never completes). A notice nobody listens to is written to stderr instead.
+   */
+  readonly activity: Observable<RtlActivity> = this.events.asObservable();
 
   /**
    * @throws ToolMissingError (naming scripts/install-system-tools.sh) when verilator is not on
@@ -75,12 +92,30 @@ export class RtlEvaluator implements Evaluator {
     this.packageDir = deps.packageDir ?? RTL_SIM_PACKAGE_DIR;
     const toolchain = toolchainFingerprint(this.packageDir);
     this.toolchain = toolchain;
-    this.builds = new SimulatorBuilds({ cacheDir: this.options.cacheDir, packageDir: this.packageDir });
+    this.tracker = new RtlActivityTracker(this.options.timeoutSeconds);
+    this.builds = new SimulatorBuilds({
+      cacheDir: this.options.cacheDir, packageDir: this.packageDir, onEvent: (event) => this.report(buildActivity(event)),
+    });
     const { energy, busBytes, dramLatency, maxInflight, sramMm2PerKiB } = this.options;
     const table = typeof energy === 'string' ? ENERGY_TABLES[energy] : energy;
     this.version = `${RTL_EVALUATOR_VERSION}+${fingerprintDigest(toolchain, AREA_MODEL_VERSION,
       JSON.stringify({ table, busBytes, dramLatency, maxInflight, sramMm2PerKiB }))}`;
     this.capabilities = { accessCounts: true, uncertainty: false, maxConcurrency: this.pool.concurrency, bufferLayout: 'rows' };
+  }
+
+  /**
+   * One line saying what the evaluator is doing at `now` (`performance.now()` scale) — which
+   * layers it simulates and for how long, what waits for a pool slot, which simulator it builds
+   * — or undefined when idle.
+   */
+  describeActivity(now: number = performance.now()): string | undefined {
+    return this.tracker.describe(now);
+  }
+
+  private report(event: RtlActivity): void {
+    this.tracker.apply(event);
+    if (event.type === 'notice' && !this.events.observed) process.stderr.write(`polaris rtl: ${event.message}\n`);
+    this.events.next(event);
   }
 
   evaluate(points: readonly DesignPoint[], workload: Workload): Observable<EvaluationResult> {
@@ -101,10 +136,11 @@ export class RtlEvaluator implements Evaluator {
       }
       const tooLarge = this.firstTooLargeLayer(point, workload);
       if (tooLarge) return of(fail(`rtl simulation failed: ${tooLarge}`, false));
-      return this.builds.acquire(point.hardware.peDim).pipe(
+      return this.acquireBuild(point.hardware.peDim).pipe(
         mergeMap((build) => {
           if (build.toolchain.sourcesHash !== this.toolchain.sourcesHash || build.toolchain.verilator !== this.toolchain.verilator) {
-            return of(fail(`the RTL sources or Verilator changed since this evaluator (version ${this.version}) was created; create a new rtl evaluator`, false));
+            return of(fail(`the RTL sources or Verilator changed since this evaluator (version ${this.version}) was created: `
+              + 'rerun, so a new rtl evaluator builds the current ones', true));
           }
           return this.simulateLayers(build, point, workload).pipe(map((outcome): EvaluationResult => {
             if (!outcome.ok) {
@@ -118,7 +154,24 @@ export class RtlEvaluator implements Evaluator {
             return { ok: true, pointHash, evaluation: { ...evaluation, area } };
           }));
         }),
-        catchError((error: unknown) => of(fail(`rtl evaluation failed: ${(error as Error).message}`, false))),
+        catchError((error: unknown) => of(fail(`rtl evaluation failed: ${(error as Error).message}`, true))),
+      );
+    });
+  }
+
+  /** The simulator for `dim`, reporting the wait (build-wait … build-end) as activity. */
+  private acquireBuild(dim: number): Observable<SimulatorBuild> {
+    return defer(() => {
+      this.report({ type: 'build-wait', dim, at: performance.now() });
+      let ended = false;
+      const end = (ok?: boolean) => {
+        if (ended) return;
+        ended = true;
+        this.report({ type: 'build-end', dim, ok, at: performance.now() });
+      };
+      return this.builds.acquire(dim).pipe(
+        tap({ next: () => end(true), error: () => end(false) }),
+        finalize(() => end(undefined)),
       );
     });
   }
@@ -181,15 +234,26 @@ export class RtlEvaluator implements Evaluator {
         writeLayerRunFiles(run, dir);
       } catch (error) {
         rmSync(dir, { recursive: true, force: true });
-        return of<LayerOutcome>({ ok: false, recoverable: true, error: `cannot write its program files: ${(error as Error).message}` });
+        return of<LayerOutcome>({
+          ok: false, recoverable: true,
+          error: `cannot write its program files to ${dir} (${(error as Error).message}): free space in the temp directory or point TMPDIR elsewhere, then rerun`,
+        });
       }
       const args = ['--program', 'program.hex', '--dram', 'dram.hex',
         '--bus-bytes', String(this.options.busBytes), '--dram-latency', String(this.options.dramLatency),
         '--max-inflight', String(this.options.maxInflight), '--max-cycles', String(this.options.maxCycles ?? this.defaultCycleCap(run))];
       if (this.options.check && run.expect !== undefined) args.push('--expect', 'expect.hex');
-      return this.pool.run({ binary: build.binary, args, cwd: dir, timeoutMs: this.options.timeoutSeconds * 1000 }).pipe(
-        map((outcome) => this.layerOutcome(outcome, point, run)),
-        finalize(() => rmSync(dir, { recursive: true, force: true })),
+      const where = { point: hashDesignPoint(point), index, layers: workload.layers.length, name: workload.layers[index].name };
+      this.report({ type: 'layer', state: 'queued', ...where, at: performance.now() });
+      let ok: boolean | undefined;
+      const onStart = (pid: number) => this.report({ type: 'layer', state: 'running', ...where, pid, at: performance.now() });
+      return this.pool.run({ binary: build.binary, args, cwd: dir, timeoutMs: this.options.timeoutSeconds * 1000, onStart }).pipe(
+        map((outcome) => this.layerOutcome(outcome, point, run, build)),
+        tap((outcome) => { ok = outcome.ok; }),
+        finalize(() => {
+          rmSync(dir, { recursive: true, force: true });
+          this.report({ type: 'layer-end', point: where.point, index, ok, at: performance.now() });
+        }),
       );
     });
   }
@@ -207,14 +271,22 @@ export class RtlEvaluator implements Evaluator {
     return Math.ceil(64 * ideal + 100_000);
   }
 
-  private layerOutcome(outcome: SimulationOutcome, point: DesignPoint, run: LayerRun): LayerOutcome {
+  private layerOutcome(outcome: SimulationOutcome, point: DesignPoint, run: LayerRun, build: SimulatorBuild): LayerOutcome {
     if (!outcome.ok) return { ok: false, error: outcome.error, recoverable: outcome.recoverable };
     const { report } = outcome;
     if (report.dim !== undefined && report.dim !== point.hardware.peDim) {
-      return { ok: false, recoverable: false, error: `the simulator reports DIM ${report.dim}, expected ${point.hardware.peDim}` };
+      return {
+        ok: false, recoverable: true,
+        error: `the simulator ${build.binary} reports DIM ${report.dim}, expected ${point.hardware.peDim}: it is not the build for this array size; `
+          + `remove ${build.dir} so it is rebuilt, then rerun`,
+      };
     }
     if (report.counters.macs !== run.macs) {
-      return { ok: false, recoverable: false, error: `the simulator counted ${report.counters.macs} MACs, the layer has ${run.macs}` };
+      return {
+        ok: false, recoverable: false,
+        error: `the simulator counted ${report.counters.macs} MACs, the layer has ${run.macs}: a bug in the RTL or the program generator, `
+          + 'not in the design; report it with the layer and mapping',
+      };
     }
     const energy = priceCounters(report.counters, {
       hardware: point.hardware, table: this.options.energy, busBytes: this.options.busBytes, split: run.traffic,
@@ -227,6 +299,12 @@ export class RtlEvaluator implements Evaluator {
       },
     };
   }
+}
+
+/** A build event as evaluator activity. */
+function buildActivity(event: BuildEvent): RtlActivity {
+  const at = performance.now();
+  return event.type === 'building' ? { type: 'build-start', dim: event.dim, dir: event.dir, at } : { type: 'notice', message: event.message, at };
 }
 
 /** The harness's scalar counters (per-bank arrays summed into their totals already) as evaluation events. */

@@ -1,7 +1,9 @@
 /**
  * The harness's answer (docs/isa.md, "Harness command line"): one JSON object on stdout and an
- * exit code — 0 completed (even if the `--expect` check failed), 2 cycle cap hit, 3 machine
- * error, 1 bad arguments. This module parses and classifies it; it runs nothing.
+ * exit code — 0 completed (even if the `--expect` check failed), 1 bad arguments or input files
+ * (a partial JSON `{"ok": false, "error": "bad-arguments: …"}`), 2 cycle cap hit, 3 machine error.
+ * This module holds its shapes, parses it and names the failure kinds; harness-exit.ts
+ * classifies a finished process. Nothing here runs anything.
  */
 
 /** Event counters of one run. Scratchpad and accumulator counts are ROW accesses (DIM words each). */
@@ -49,27 +51,47 @@ export interface HarnessReport {
   readonly error: string | null;
 }
 
-/** Why a run failed; decides whether trying again could succeed. */
+/**
+ * Why a run failed, and so whether trying again could succeed.
+ *
+ * The rule for `recoverable` (the evaluator's results carry it; a resumed run re-evaluates
+ * recoverable failures and reports non-recoverable ones again): a failure is **recoverable**
+ * when it says nothing about the design point under this evaluator version — it came from
+ * time, the host, a limit the user can raise, or a simulator binary that does not behave as
+ * the harness does — so a rerun, after the fix the message names, may succeed. It is
+ * **non-recoverable** when the harness answered, in its own protocol, a deterministic verdict
+ * on this point's program (a machine error, a failed output check, rejected input files):
+ * the same point under the same version fails the same way every time.
+ */
 export type SimulationFailureKind =
-  /** The wall-clock timeout expired (killed). Recoverable. */
+  /** The wall-clock timeout expired; the process was killed. Recoverable. */
   | 'timeout'
-  /** `--max-cycles` was hit (exit 2): the machine hung or the cap is too low. Recoverable. */
+  /** `--max-cycles` was hit (exit 2 with the harness's report): the machine hung or the cap is too low. Recoverable (raise maxCycles). */
   | 'cycle-cap'
-  /** Killed by a signal or exited oddly (segfault, OOM, unexpected code). Recoverable. */
+  /** Killed by a signal not sent by Polaris (segfault, abort, the OOM killer's SIGKILL, …). Recoverable. */
   | 'crash'
-  /** The machine rejected the program (exit 3): bad width, unknown opcode, … Not recoverable. */
-  | 'machine-error'
-  /** The harness rejected its command line or files (exit 1). Not recoverable. */
-  | 'bad-arguments'
-  /** Exit 0 but stdout is not the promised JSON. Not recoverable (a harness bug). */
+  /**
+   * An exit code the harness does not use, or one it uses without the JSON report it always
+   * prints with it: the binary is not behaving as the harness Polaris built. Recoverable.
+   */
+  | 'unexpected-exit'
+  /** Exit 0 without the promised JSON report, or more output than any harness run prints. Recoverable (a misbehaving binary). */
   | 'bad-output'
+  /** The run was never started (binary missing, not executable, no processes left). Recoverable. */
+  | 'spawn'
+  /** Exit 1, the harness could not read an input file Polaris wrote (removed or truncated on disk). Recoverable. */
+  | 'input-unreadable'
+  /** Exit 1 with the harness's `bad-arguments` answer: it rejected the command line or the content of its input files. Not recoverable. */
+  | 'bad-arguments'
+  /** Exit 3: the machine rejected the program (unknown opcode, bad width, range, …). Not recoverable. */
+  | 'machine-error'
   /** The `--expect` check failed: wrong results. Not recoverable. */
-  | 'check-failed'
-  /** The run was never started (no binary, cannot spawn). Not recoverable. */
-  | 'spawn';
+  | 'check-failed';
 
-/** Failure kinds a retry may fix (the machine or the host misbehaved, not the program). */
-export const RECOVERABLE_FAILURES: ReadonlySet<SimulationFailureKind> = new Set(['timeout', 'cycle-cap', 'crash']);
+/** Failure kinds a retry may fix (see {@link SimulationFailureKind} for the rule). */
+export const RECOVERABLE_FAILURES: ReadonlySet<SimulationFailureKind> = new Set<SimulationFailureKind>([
+  'timeout', 'cycle-cap', 'crash', 'unexpected-exit', 'bad-output', 'spawn', 'input-unreadable',
+]);
 
 /** Outcome of one harness run, as a value. */
 export type SimulationOutcome =
@@ -78,6 +100,7 @@ export type SimulationOutcome =
     readonly ok: false;
     readonly kind: SimulationFailureKind;
     readonly recoverable: boolean;
+    /** One line naming the problem and the fix; any process output in it is a bounded, escaped excerpt. */
     readonly error: string;
     /** The report, when the harness printed one (cycle cap, machine error, failed check). */
     readonly report?: HarnessReport;
@@ -97,71 +120,38 @@ const REQUIRED_COUNTERS = ['macs', 'sp_reads', 'sp_writes', 'acc_reads', 'acc_wr
  * @returns the report, or a message saying what is wrong with the text.
  */
 export function parseHarnessReport(stdout: string): HarnessReport | string {
-  const line = stdout.split('\n').map((l) => l.trim()).reverse().find((l) => l.startsWith('{'));
-  if (line === undefined) return `no JSON object on stdout (got ${JSON.stringify(stdout.slice(0, 200))})`;
+  const line = lastJsonLine(stdout);
+  if (line === undefined) return 'no JSON object on stdout';
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch (error) {
-    return `stdout is not valid JSON (${(error as Error).message}): ${line.slice(0, 200)}`;
+    return `its last JSON-looking line is not valid JSON (${(error as Error).message})`;
   }
   const report = json as Partial<HarnessReport>;
   if (typeof report !== 'object' || report === null || typeof report.cycles !== 'number' || typeof report.counters !== 'object' || report.counters === null) {
-    return `JSON lacks "cycles" or "counters": ${line.slice(0, 200)}`;
+    return 'its JSON lacks "cycles" or "counters"';
   }
   const missing = REQUIRED_COUNTERS.filter((name) => typeof (report.counters as unknown as Record<string, unknown>)[name] !== 'number');
-  if (missing.length > 0) return `counters lack ${missing.join(', ')}: ${line.slice(0, 200)}`;
+  if (missing.length > 0) return `its JSON counters lack ${missing.join(', ')}`;
   return report as HarnessReport;
 }
 
-/** The `error` string of a partial JSON answer (bad arguments print only `ok` and `error`). */
-function jsonError(stdout: string): string | undefined {
-  const line = stdout.split('\n').map((l) => l.trim()).reverse().find((l) => l.startsWith('{'));
+/** The last line of `stdout` that starts with `{` (trimmed), if any. */
+function lastJsonLine(stdout: string): string | undefined {
+  return stdout.split('\n').map((l) => l.trim()).reverse().find((l) => l.startsWith('{'));
+}
+
+/**
+ * The `error` string of the harness's JSON answer, also of the partial one it prints for bad
+ * arguments (`{"ok": false, "error": "bad-arguments: …"}`), if stdout ends with such a line.
+ */
+export function harnessErrorField(stdout: string): string | undefined {
+  const line = lastJsonLine(stdout);
   try {
     const error = line === undefined ? undefined : (JSON.parse(line) as { error?: unknown }).error;
     return typeof error === 'string' ? error : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** How the process ended, as execa reports it. */
-export interface ProcessEnd {
-  readonly exitCode?: number;
-  readonly signal?: string;
-  readonly timedOut: boolean;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly wallMs: number;
-}
-
-/** Classifies a finished harness process into a {@link SimulationOutcome} per the exit-code contract. */
-export function classifyHarnessExit(end: ProcessEnd, timeoutMs: number): SimulationOutcome {
-  const { wallMs } = end;
-  const tail = (text: string) => text.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
-  if (end.timedOut) return simulationFailure('timeout', `simulator timed out after ${timeoutMs} ms and was killed`, wallMs);
-  if (end.signal !== undefined) {
-    return simulationFailure('crash', `simulator killed by ${end.signal}${end.stderr ? `: ${tail(end.stderr)}` : ''}`, wallMs);
-  }
-  const parsed = parseHarnessReport(end.stdout);
-  const report = typeof parsed === 'string' ? undefined : parsed;
-  const detail = report?.error ?? jsonError(end.stdout) ?? (tail(end.stderr) || (typeof parsed === 'string' ? parsed : ''));
-  switch (end.exitCode) {
-    case 0:
-      if (report === undefined) return simulationFailure('bad-output', `simulator exited 0 but ${parsed as string}`, wallMs);
-      if (report.check && !report.check.ok) {
-        return simulationFailure('check-failed',
-          `outputs differ from the expected values: ${report.check.mismatches} mismatches${report.check.first ? `, first ${report.check.first}` : ''}`,
-          wallMs, report);
-      }
-      return { ok: true, report, wallMs };
-    case 2:
-      return simulationFailure('cycle-cap', `simulator hit the cycle cap${report ? ` at ${report.cycles} cycles` : ''} (hung, or raise maxCycles)${detail ? `: ${detail}` : ''}`, wallMs, report);
-    case 3:
-      return simulationFailure('machine-error', `the machine rejected the program: ${detail || 'no detail'}`, wallMs, report);
-    case 1:
-      return simulationFailure('bad-arguments', `the harness rejected its arguments: ${detail || 'no detail'}`, wallMs, report);
-    default:
-      return simulationFailure('crash', `simulator exited with code ${end.exitCode}${detail ? `: ${detail}` : ''}`, wallMs, report);
   }
 }

@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { Observable } from 'rxjs';
-import { type SimulationOutcome, classifyHarnessExit, simulationFailure } from './harness-report.js';
+import { classifyHarnessExit } from './harness-exit.js';
+import { type SimulationOutcome, simulationFailure } from './harness-report.js';
 
 /** One harness process to run. */
 export interface SimulationJob {
@@ -23,6 +25,17 @@ export interface SimulationPoolOptions {
   readonly onSpawn?: (pid: number, job: SimulationJob) => void;
 }
 
+/**
+ * Bytes of stdout and of stderr kept per run (the harness prints one JSON line of about 1 KB);
+ * a process printing more is stopped and fails with `bad-output`.
+ */
+export const CAPTURE_LIMIT_BYTES = 1 << 20;
+/**
+ * After the process exits, how long its output pipes may stay open (held by a child it left
+ * behind) before they are closed, so a forking wrapper cannot hold a pool slot past its exit (ms).
+ */
+export const PIPE_GRACE_MS = 500;
+
 interface Pending {
   readonly start: () => void;
 }
@@ -35,9 +48,11 @@ interface Pending {
  * outcome and completes. Unsubscribing before the start drops it from the queue; after the start
  * it kills the process (SIGKILL through execa's cancel signal) — the slot is released only when
  * the process has actually exited, so killed simulators never oversubscribe the cores.
- * Nothing a simulator does is thrown: a crash, a hang caught by the timeout, a cycle cap or a
- * rejected program each become a failed outcome with `recoverable` set (see harness-report.ts),
- * and other runs go on.
+ * (A process it started itself is not killed; its pipes are closed {@link PIPE_GRACE_MS} after
+ * the simulator exits, so the run still ends.)
+ * Nothing a simulator does is thrown: a crash, a hang caught by the timeout, a cycle cap, garbage
+ * output or a rejected program each become a failed outcome with `recoverable` set and a
+ * one-line message naming cause and fix (harness-exit.ts), and other runs go on.
  */
 export class SimulationPool {
   readonly concurrency: number;
@@ -100,6 +115,7 @@ export class SimulationPool {
 
   private async execute(job: SimulationJob, signal: AbortSignal): Promise<SimulationOutcome> {
     const began = performance.now();
+    const context = { binary: job.binary, timeoutMs: job.timeoutMs, captureLimitBytes: CAPTURE_LIMIT_BYTES };
     try {
       const child = execa(job.binary, [...job.args], {
         cwd: job.cwd,
@@ -108,28 +124,41 @@ export class SimulationPool {
         killSignal: 'SIGKILL',
         reject: false,
         stdin: 'ignore',
-        stripFinalNewline: true,
+        encoding: 'buffer',
+        maxBuffer: CAPTURE_LIMIT_BYTES,
       });
       if (child.pid !== undefined) {
         job.onStart?.(child.pid);
         this.onSpawn?.(child.pid, job);
       }
+      child.once('exit', () => {
+        setTimeout(() => { child.stdout?.destroy(); child.stderr?.destroy(); }, PIPE_GRACE_MS).unref();
+      });
       const result = await child;
       const wallMs = performance.now() - began;
       if (result.isCanceled) return simulationFailure('crash', 'simulation cancelled (unsubscribed); the process was killed', wallMs);
       if (result.exitCode === undefined && result.signal === undefined && !result.timedOut) {
-        return simulationFailure('spawn', `cannot start ${job.binary}: ${result.shortMessage ?? result.message}`, wallMs);
+        return spawnFailure(job.binary, result.code, result.shortMessage ?? result.message ?? 'no detail', wallMs);
       }
-      return classifyHarnessExit({
-        exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut,
-        stdout: typeof result.stdout === 'string' ? result.stdout : '',
-        stderr: typeof result.stderr === 'string' ? result.stderr : '',
-        wallMs,
-      }, job.timeoutMs);
+      const stdout = result.stdout instanceof Uint8Array ? result.stdout : new Uint8Array();
+      const stderr = result.stderr instanceof Uint8Array ? result.stderr : new Uint8Array();
+      const overflow = !result.isMaxBuffer ? undefined : stdout.length >= CAPTURE_LIMIT_BYTES ? 'stdout' : 'stderr';
+      return classifyHarnessExit({ exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, overflow, stdout, stderr, wallMs }, context);
     } catch (error) {
-      return simulationFailure('spawn', `cannot start ${job.binary}: ${(error as Error).message}`, performance.now() - began);
+      return spawnFailure(job.binary, (error as NodeJS.ErrnoException).code, (error as Error).message, performance.now() - began);
     }
   }
+}
+
+/** A run that never started: names the OS error and what to do about it. */
+function spawnFailure(binary: string, code: string | undefined, message: string, wallMs: number): SimulationOutcome {
+  const rebuild = `remove ${dirname(binary)} so the simulator is rebuilt`;
+  const cause = code === 'ENOENT' ? `it does not exist: ${rebuild}, then rerun`
+    : code === 'EACCES' ? `it is not executable: ${rebuild}, then rerun`
+      : code === 'ENOEXEC' ? `it is not an executable file (truncated or replaced?): ${rebuild}, then rerun`
+        : code === 'EAGAIN' || code === 'ENOMEM' ? 'the system is out of processes or memory: run fewer simulators at once, then rerun'
+          : `${message.split('\n')[0]}: rerun; if it recurs, ${rebuild}`;
+  return simulationFailure('spawn', `cannot start the simulator ${binary} (${code ?? 'error'}): ${cause}`, wallMs);
 }
 
 let shared: SimulationPool | undefined;

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { SUPPORTED_DIMS } from '../program/isa.js';
 import { type LogicArea, logicArea, parseYosysStat } from './area-model.js';
+import { BINARY_NAME, RECORD_NAME, type SimulatorBuild, digestFile, inspectBuild, retireBuild } from './build-record.js';
 import {
-  RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, defaultCacheDir, fingerprintDigest, toolchainFingerprint,
+  INSTALL_HINT, RTL_SIM_PACKAGE_DIR, type ToolchainFingerprint, defaultCacheDir, fingerprintDigest, toolchainFingerprint,
 } from './toolchain.js';
 
 /**
@@ -15,11 +16,16 @@ import {
  * ```
  * dim4-<key>/            a finished build; never modified once it exists
  *   Vaccel               the simulator (docs/isa.md "Harness command line")
- *   build.json           SimulatorBuild metadata (DIM, key, tool versions, area, build time)
+ *   build.json           SimulatorBuild metadata (DIM, key, SHA-256 and size of Vaccel, tool versions, area, build time)
  *   build.log            output of harness/build.sh
  *   area.txt             Yosys `stat` output of the array (when Yosys is installed)
- * .tmp-dim4-<key>-XXXX/  a build in progress
+ * dim4-<key>.failed.log  the log of the last failed build of that key
+ * .tmp-dim4-<key>-XXXX/  a build in progress (or a retired entry being deleted)
  * ```
+ *
+ * A cache entry is used only after its `Vaccel` matched the size and SHA-256 in its `build.json`
+ * (build-record.ts); an entry that does not match (a replaced or truncated binary, a record
+ * without a digest) is rebuilt, with a one-line notice naming the mismatch.
  *
  * `<key>` hashes DIM, every file under `rtl/` and `harness/`, and the Verilator and Yosys versions,
  * so changing any of them builds afresh. Concurrency: each build happens in its own temp dir,
@@ -34,23 +40,12 @@ export const STALE_TEMP_MS = 6 * 60 * 60 * 1000;
 /** Bumped when the cache layout or build.json shape changes. */
 const CACHE_FORMAT = 'rtl-build-1';
 
-/** A finished, cached simulator build. */
-export interface SimulatorBuild {
-  readonly dim: number;
-  /** Directory name in the cache, `dim<DIM>-<16 hex>`. */
-  readonly key: string;
-  readonly dir: string;
-  /** Absolute path of the simulator executable. */
-  readonly binary: string;
-  readonly toolchain: ToolchainFingerprint;
-  /** Logic area of the PE array from Yosys; absent without Yosys or a synthesis script. */
-  readonly area?: LogicArea;
-  /** Why `area` is absent, when it is. */
-  readonly areaUnavailable?: string;
-  /** Wall time of the build, ms. */
-  readonly buildMs: number;
-  readonly createdAt: string;
-}
+/** What a build reports while it works (BuildOptions.onEvent). */
+export type BuildEvent =
+  /** No valid build is cached: the simulator is being built now (seconds to minutes). */
+  | { readonly type: 'building'; readonly dim: number; readonly dir: string }
+  /** A one-line notice for the user, e.g. that a cache entry failed its digest check and is rebuilt. */
+  | { readonly type: 'notice'; readonly message: string };
 
 export interface BuildOptions {
   readonly dim: number;
@@ -62,6 +57,8 @@ export interface BuildOptions {
   readonly signal?: AbortSignal;
   /** Limit for the whole build, ms (default 30 min). */
   readonly timeoutMs?: number;
+  /** Told when a build starts and of notices; without it notices go to stderr (`polaris rtl: …`). */
+  readonly onEvent?: (event: BuildEvent) => void;
 }
 
 /** The cache directory name of a DIM under a toolchain. */
@@ -91,28 +88,32 @@ export function buildSimulator(options: BuildOptions): Promise<SimulatorBuild> {
   }
   const key = buildKey(dim, toolchain);
   const finalDir = join(cacheDir, key);
-  const cached = readBuild(finalDir);
-  if (cached) return Promise.resolve(cached);
+  const cached = inspectBuild(finalDir);
+  if (cached.state === 'valid') return Promise.resolve(cached.build);
+  const emit = options.onEvent ?? defaultOnEvent;
+  if (cached.state === 'invalid') emit({ type: 'notice', message: `the cached simulator for DIM ${dim} (${finalDir}) does not match its ${RECORD_NAME}: ${cached.problem}; rebuilding it` });
+  const build = () => {
+    emit({ type: 'building', dim, dir: finalDir });
+    return buildInto({ ...options, packageDir, cacheDir }, toolchain, key);
+  };
   // Callers without a signal share one build; a cancellable build is the caller's own.
-  if (options.signal) return buildInto({ ...options, packageDir, cacheDir }, toolchain, key);
+  if (options.signal) return build();
   let promise = inProcess.get(finalDir);
   if (!promise) {
-    promise = buildInto({ ...options, packageDir, cacheDir }, toolchain, key).finally(() => inProcess.delete(finalDir));
+    promise = build().finally(() => inProcess.delete(finalDir));
     inProcess.set(finalDir, promise);
   }
   return promise;
 }
 
-/** Reads a finished build's metadata, or undefined when `dir` is not a complete build. */
+function defaultOnEvent(event: BuildEvent): void {
+  if (event.type === 'notice') process.stderr.write(`polaris rtl: ${event.message}\n`);
+}
+
+/** A finished build's metadata when `dir` holds a build whose binary matches its record, else undefined. */
 export function readBuild(dir: string): SimulatorBuild | undefined {
-  try {
-    const build = JSON.parse(readFileSync(join(dir, 'build.json'), 'utf8')) as SimulatorBuild;
-    const binary = join(dir, 'Vaccel');
-    if (!existsSync(binary)) return undefined;
-    return { ...build, dir, binary };
-  } catch {
-    return undefined;
-  }
+  const found = inspectBuild(dir);
+  return found.state === 'valid' ? found.build : undefined;
 }
 
 async function buildInto(
@@ -132,21 +133,28 @@ async function buildInto(
     options.signal?.throwIfAborted();
     writeFileSync(join(temp, 'build.log'), String(built.all ?? ''));
     if (built.failed) {
+      const log = join(cacheDir, `${key}.failed.log`);
+      writeFileSync(log, String(built.all ?? ''));
       const tail = String(built.all ?? '').trim().split('\n').slice(-15).join('\n');
-      throw new Error(`building the simulator for DIM ${dim} failed (${built.shortMessage ?? `exit ${built.exitCode}`}):\n${tail}`);
+      throw new Error(`building the simulator for DIM ${dim} failed (${built.shortMessage?.split('\n')[0] ?? `exit ${built.exitCode}`}; `
+        + `full log ${log}; a missing tool: ${INSTALL_HINT}):\n${tail}`);
     }
-    const binary = findExecutable(objDir, 'Vaccel');
-    if (!binary) throw new Error(`harness/build.sh ${dim} ${objDir} succeeded but produced no Vaccel executable`);
-    renameSync(binary, join(temp, 'Vaccel'));
+    const binary = findExecutable(objDir, BINARY_NAME);
+    if (!binary) throw new Error(`harness/build.sh ${dim} ${objDir} succeeded but produced no ${BINARY_NAME} executable`);
+    renameSync(binary, join(temp, BINARY_NAME));
+    const digest = digestFile(join(temp, BINARY_NAME));
 
     const area = await synthesizeArea(dim, packageDir, temp, toolchain, options.signal);
     options.signal?.throwIfAborted();
     rmSync(objDir, { recursive: true, force: true });
     const build: SimulatorBuild = {
-      dim, key, dir: join(cacheDir, key), binary: join(cacheDir, key, 'Vaccel'), toolchain,
+      dim, key, dir: join(cacheDir, key), binary: join(cacheDir, key, BINARY_NAME),
+      binarySha256: digest.sha256, binaryBytes: digest.bytes, toolchain,
       ...area, buildMs: Math.round(performance.now() - began), createdAt: new Date().toISOString(),
     };
-    writeFileSync(join(temp, 'build.json'), `${JSON.stringify(build, null, 2)}\n`);
+    writeFileSync(join(temp, RECORD_NAME), `${JSON.stringify(build, null, 2)}\n`);
+    // An untrusted entry under our name goes only now, so a valid one another process put there meanwhile is kept.
+    if (inspectBuild(build.dir).state === 'invalid') retireBuild(build.dir);
     try {
       renameSync(temp, build.dir);
     } catch (error) {
@@ -154,9 +162,12 @@ async function buildInto(
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
       // Another process finished the same build first: use theirs.
     }
-    const finished = readBuild(build.dir);
-    if (!finished) throw new Error(`the cached build ${build.dir} is incomplete after building; remove it and retry`);
-    return finished;
+    const finished = inspectBuild(build.dir);
+    if (finished.state !== 'valid') {
+      throw new Error(`the cached build ${build.dir} is not usable right after building (${finished.state === 'invalid' ? finished.problem : 'it vanished'}); `
+        + 'another process may be replacing it: remove it and rerun');
+    }
+    return finished.build;
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

@@ -1,0 +1,10 @@
+import type { OptimizerFactory } from '@polaris/core';
+import { randomOptimizerFactory } from './random/random-plugin.js';
+
+/**
+ * Every optimizer this package provides, as the plugin binds them (one line each; the ids are
+ * listed again in package.json's `polaris.provides` manifest).
+ */
+export const OPTIMIZER_FACTORIES: readonly OptimizerFactory[] = [
+  randomOptimizerFactory,
+];
