@@ -58,7 +58,7 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
       `optimizer ${config.optimizer.id}, ${config.budget.trials} trials, seed ${config.seed}; store ${config.store}`);
     const search = runSearch({
       optimizer, evaluator, store, workload, runId,
-      budget: { trials: config.budget.trials, batch: config.budget.batch },
+      budget: config.budget,
       concurrency: config.concurrency,
       retries: config.retries,
       lock: { heartbeatMs: config.lock.heartbeatSeconds * 1000, expiryMs: config.lock.expirySeconds * 1000 },
@@ -84,17 +84,15 @@ type WatchedSummary = SearchSummary & { readonly signal?: string };
 
 /**
  * Renders a running search and stops it on Ctrl-C / SIGTERM (a second signal exits at once,
- * after `closeStore`) or when the time budget runs out.
+ * after `closeStore`); core stops it when a budget runs out.
  */
 async function watch(search: SearchRun, config: RunConfig, flags: RunFlags, closeStore: () => void): Promise<WatchedSummary> {
   const signals = stopOnSignals({ stop: () => search.stop('aborted'), beforeExit: closeStore, log });
-  const timer = config.budget.minutes ? setTimeout(() => search.stop('minutes'), config.budget.minutes * 60_000) : undefined;
   renderSearchEvents(search.events$, { quiet: flags.quiet ?? false, retries: config.retries });
   try {
     const summary = await search.done;
     return { ...summary, ...(signals.received() ? { signal: signals.received() } : {}) };
   } finally {
-    clearTimeout(timer);
     signals.dispose();
   }
 }
@@ -118,8 +116,9 @@ function report(config: RunConfig, runId: string, workload: ReturnType<typeof re
 /** Why a run ended, in words. */
 const STOPPED_BY: Readonly<Record<SearchSummary['stoppedBy'], string>> = {
   budget: 'the trial budget is spent',
+  evaluations: 'the evaluation budget (budget.evaluations) is spent',
   exhausted: 'the optimizer has nothing left to propose',
-  minutes: 'stopped by the time budget (budget.minutes)',
+  minutes: 'stopped by the time budget (budget.minutes, counted over every session of the run: raise it to go on)',
   aborted: 'stopped',
 };
 

@@ -38,7 +38,10 @@ export function renderSearchEvents(events$: Observable<SearchEvent>, options: Re
           if (event.resumed > 0) bar.log(`resuming: ${event.resumed} of ${event.total} trials already in the store`);
           break;
         case 'retrying':
-          bar.log(`retrying ${event.trials} stored trial${event.trials === 1 ? '' : 's'} that failed recoverably (${listIndices(event.indices)})`);
+          if (event.unfinished.length > 0) {
+            bar.log(`evaluating ${event.unfinished.length} trial${event.unfinished.length === 1 ? '' : 's'} left unfinished by the last session (${listIndices(event.unfinished)})`);
+          }
+          if (event.trials > 0) bar.log(`retrying ${event.trials} stored trial${event.trials === 1 ? '' : 's'} that failed recoverably (${listIndices(event.indices)})`);
           break;
         case 'proposing':
           if (!options.quiet) bar.status(done, total, `${best}${best ? '; ' : ''}proposing ${event.proposed}/${event.requested} of the next batch`);

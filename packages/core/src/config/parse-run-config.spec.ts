@@ -101,6 +101,14 @@ concurrency: {analytical: 4, rtl: 2}
     expect(() => parseRunConfig('workload: bert\nretries: -1\n', '/x/c.yaml')).toThrow(/retries.*integer 0\.\.100/);
   });
 
+  it('reads evaluation budgets per fidelity and names the fidelities for an unknown one', () => {
+    expect(parseRunConfig('workload: bert\nbudget: {trials: 50, evaluations: {rtl: 10}}\n', '/x/c.yaml').budget)
+      .toEqual({ trials: 50, batch: 8, evaluations: { rtl: 10 } });
+    expect(problemsOf('workload: bert\nbudget: {evaluations: {rtl: 5, starlight: 3}}')).toEqual([
+      expect.stringMatching(/^budget\.evaluations\.starlight: unknown key "starlight"; allowed: keys analytical, surrogate, rtl/),
+    ]);
+  });
+
   it('reports every problem at once, in line order, with lines', () => {
     let error: ConfigError | undefined;
     try {
@@ -119,7 +127,7 @@ concurrency: {analytical: 4, rtl: 2}
     const [problem] = problemsOf('workload: resnet50\noptimiser: random');
     expect(problem).toMatch(/^optimiser: unknown key "optimiser" \(did you mean "optimizer"\?\); allowed: name, seed, workload, evaluator, optimizer, budget/);
     expect(problemsOf('workload: r\nbudget: {trails: 5}')).toEqual([
-      'budget.trails: unknown key "trails" (did you mean "trials"?); allowed: trials, batch, minutes',
+      'budget.trails: unknown key "trails" (did you mean "trials"?); allowed: trials, batch, minutes, evaluations',
     ]);
     expect(problemsOf('workload: r\nzzzzzz: 1')[0]).not.toContain('did you mean');
   });

@@ -162,12 +162,14 @@ function describeIssue(issue: Issue): RawProblem[] {
   const keyPath = issue.path;
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(runConfigSchema, keyPath);
+    // A record (e.g. budget.evaluations) has no key list of its own: its hint says what is allowed.
+    const allowed = known.length > 0 ? known.join(', ') : hintAt(runConfigSchema, keyPath)?.allowed ?? '';
     return issue.keys.map((key) => {
       const guess = didYouMean(key, known);
       return {
         path: formatPath([...keyPath, key]),
         keyPath: [...keyPath, key],
-        message: `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}; allowed: ${known.join(', ')}`,
+        message: `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}; allowed: ${allowed}`,
       };
     });
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENERGY_TABLES, type EnergyTableName } from '../domain/energy-table.js';
+import { FIDELITIES } from '../domain/evaluation.js';
 import { HARDWARE_RANGES, type HardwareConfig } from '../domain/hardware.js';
 import { hinted } from './config-hints.js';
 
@@ -14,7 +15,7 @@ import { hinted } from './config-hints.js';
  * workload: resnet50            # built-in name, or a Timeloop problem YAML file / folder
  * evaluator: analytical         # evaluator plugin that scores points, or {id, options}
  * optimizer: {id: random, options: {}}   # or just `optimizer: random`
- * budget: {trials: 200, batch: 8}        # optional `minutes` caps wall time
+ * budget: {trials: 200, batch: 8}        # optional `minutes` (over all sessions) and `evaluations: {rtl: 100}`
  * space: {peDim: [2, 128], spKB: [1, 2048], accKB: [1, 2048]}  # narrows the template
  * energy: timeloop              # timeloop | dosa | path to a YAML energy table
  * plugins: []                   # extra plugin modules: paths (./x.js) or package names
@@ -96,9 +97,14 @@ export const runConfigSchema = hinted(
       z.strictObject({
         trials: positiveInt(`integer 1..${MAX_TRIALS} (more with polaris run --force)`).default(200),
         batch: positiveInt().default(8),
-        minutes: hinted(z.number().positive(), { expected: 'a positive number of minutes', allowed: 'number > 0 (wall-clock limit)' }).optional(),
+        minutes: hinted(z.number().positive(), {
+          expected: 'a positive number of minutes', allowed: 'number > 0 (wall-clock limit, summed over the sessions of the run)',
+        }).optional(),
+        evaluations: hinted(z.partialRecord(z.enum(FIDELITIES), positiveInt('integer ≥ 1 (trials evaluated at that fidelity)')), {
+          expected: 'a mapping fidelity → most trials evaluated', allowed: `keys ${FIDELITIES.join(', ')}; e.g. {rtl: 100}`,
+        }).optional(),
       }),
-      { expected: 'a mapping', allowed: 'keys trials, batch, minutes' },
+      { expected: 'a mapping', allowed: 'keys trials, batch, minutes, evaluations' },
     ).default({ trials: 200, batch: 8 }),
     space: hinted(
       z.strictObject({ peDim: rangeSchema('peDim').optional(), spKB: rangeSchema('spKB').optional(), accKB: rangeSchema('accKB').optional() }),

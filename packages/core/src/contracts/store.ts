@@ -24,15 +24,24 @@ export interface RunRecord {
   readonly status: RunStatus;
   readonly startedAt: string;
   readonly finishedAt?: string;
+  /** Wall time the run has searched so far, summed over its sessions, ms (0 when never recorded). */
+  readonly elapsedMs?: number;
 }
 
-/** One trial of a run, in the order the optimizer asked for it. */
+/**
+ * One trial of a run, in the order the optimizer asked for it. A trial is stored `running`
+ * (neither evaluation nor error) as soon as it is asked, before it is evaluated — as Optuna's
+ * RUNNING state — and replaced by its result when the evaluation ends; a resume re-evaluates
+ * exactly the trials still running.
+ */
 export interface TrialRecord {
   readonly runId: string;
   readonly index: number;
   readonly pointHash: string;
   readonly point: DesignPoint;
-  /** Absent when the evaluation failed. */
+  /** Asked, not finished: no evaluation and no error yet. */
+  readonly running?: boolean;
+  /** Absent when the evaluation failed or is still running. */
   readonly evaluation?: Evaluation;
   readonly error?: string;
   /**
@@ -94,11 +103,14 @@ export interface Store {
   finishRun(id: string, status: Exclude<RunStatus, 'running'>): void;
   appendTrial(trial: TrialRecord): void;
   /**
-   * Replaces a failed trial by a new attempt at the same point (a retry): the stored trial at
-   * `trial.index` must exist, have failed and have the same point hash.
+   * Replaces a running trial by its result, or a failed one by a new attempt at the same point
+   * (a retry): the stored trial at `trial.index` must exist, be running or failed, and have the
+   * same point hash; a retry must count more attempts.
    * @throws StoreError otherwise (a successful trial is never overwritten).
    */
   replaceTrial(trial: TrialRecord): void;
+  /** Records the run's total search time so far, summed over sessions (ms). */
+  setRunElapsed(id: string, elapsedMs: number): void;
   trials(runId: string): TrialRecord[];
   getMapperResult(key: MapperResultKey): StoredMapperResult | undefined;
   /** Stores a mapper answer; the first one stored for a key wins. */

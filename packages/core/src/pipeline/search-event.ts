@@ -12,6 +12,17 @@ export interface SearchBudget {
   readonly trials: number;
   /** Points per `ask`; results are told back per batch, in ask order. */
   readonly batch: number;
+  /**
+   * Wall-clock limit in minutes, counted over every session of the run (the store keeps the
+   * time spent): when it runs out, evaluations in flight are cancelled (their trials stay
+   * `running` and are evaluated on resume) and the run ends with `stoppedBy: 'minutes'`.
+   */
+  readonly minutes?: number;
+  /**
+   * Most trials evaluated per fidelity (`{rtl: 100}`), counting those resumed; a trial answered
+   * from the store counts too. The run ends with `stoppedBy: 'evaluations'` when this binds.
+   */
+  readonly evaluations?: Partial<Record<Fidelity, number>>;
 }
 
 /** Everything a search needs; components come from the plugin registry. */
@@ -34,8 +45,9 @@ export interface SearchOptions {
    */
   readonly pointsPerCall?: number;
   /**
-   * Aborting stops asking and unsubscribes (cancels) evaluations in flight. Abort with the
-   * reason `'minutes'` when a time budget ran out (the summary then says `stoppedBy: 'minutes'`).
+   * Aborting stops asking and unsubscribes (cancels) evaluations in flight (their trials stay
+   * `running` in the store). Abort with the reason `'minutes'` when a caller's own time limit
+   * ran out (the summary then says `stoppedBy: 'minutes'`).
    */
   readonly signal?: AbortSignal;
   /**
@@ -63,10 +75,11 @@ export interface BestTrial {
 }
 
 /**
- * Why a search ended: its trial budget was spent, the optimizer had nothing left, the time
- * budget ran out, or it was stopped (Ctrl-C, unsubscribed).
+ * Why a search ended: its trial budget was spent, its evaluation budget for the fidelity was
+ * spent, the optimizer had nothing left, the time budget ran out, or it was stopped (Ctrl-C,
+ * unsubscribed).
  */
-export type SearchStop = 'budget' | 'exhausted' | 'minutes' | 'aborted';
+export type SearchStop = 'budget' | 'evaluations' | 'exhausted' | 'minutes' | 'aborted';
 
 export interface SearchSummary {
   readonly runId: string;
@@ -84,19 +97,29 @@ export interface SearchSummary {
   readonly stoppedBy: SearchStop;
   /** Wall time of this session in ms. */
   readonly elapsedMs: number;
+  /** Search time of the run over all its sessions, ms. */
+  readonly totalElapsedMs: number;
 }
 
 /**
  * What a search publishes, in a deterministic order: `started`; an `error` (`stored: true`) for
  * every stored trial that still failed after the resume's retries; `best` and `progress` when
  * resuming; then per trial (in ask order) `trial`, `error` if it failed, `best` if it improved,
- * `progress`; finally `finished`. `retrying` (right after `started`) announces re-evaluations
- * of stored recoverable failures, each then published as `trial` (no `progress`: it was counted).
+ * `progress`; finally `finished`. `retrying` (right after `started`) announces evaluations of
+ * stored trials left running by an earlier session and re-evaluations of stored recoverable
+ * failures, each then published as `trial` (no `progress`: it was counted).
  * `proposing` reports the optimizer's progress through a batch while it asks.
  */
 export type SearchEvent =
   | { readonly type: 'started'; readonly runId: string; readonly total: number; readonly resumed: number }
-  | { readonly type: 'retrying'; readonly trials: number; readonly indices: readonly number[] }
+  | {
+      readonly type: 'retrying';
+      /** Stored recoverable failures evaluated again: how many, and their indices. */
+      readonly trials: number;
+      readonly indices: readonly number[];
+      /** Trials an earlier session asked but did not finish (stored `running`), evaluated now. */
+      readonly unfinished: readonly number[];
+    }
   | { readonly type: 'proposing'; readonly proposed: number; readonly requested: number }
   | {
       readonly type: 'trial';

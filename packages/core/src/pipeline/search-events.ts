@@ -58,6 +58,10 @@ interface Slot {
 
 class SearchLoop {
   private readonly total: number;
+  /** `budget.evaluations` for the evaluator's fidelity is lower than `budget.trials`. */
+  private readonly trialsCappedByEvaluations: boolean;
+  /** Search time of earlier sessions of this run (ms), from the store. */
+  private priorElapsedMs = 0;
   private readonly workloadKey: string;
   private readonly startedAt = performance.now();
   private nextIndex = 0;
@@ -72,14 +76,18 @@ class SearchLoop {
   /** Aborted by the caller's signal, or when the run's write lock is lost. */
   private readonly signal: AbortSignal;
   private readonly lockLost = new AbortController();
+  /** Aborted with the reason 'minutes' when `budget.minutes` (summed over sessions) runs out. */
+  private readonly timeUp = new AbortController();
 
   constructor(
     private readonly options: SearchOptions,
     callerSignal: AbortSignal,
     private readonly emit: (event: SearchEvent) => void,
   ) {
-    this.signal = AbortSignal.any([callerSignal, this.lockLost.signal]);
-    this.total = Math.max(0, Math.floor(options.budget.trials));
+    this.signal = AbortSignal.any([callerSignal, this.lockLost.signal, this.timeUp.signal]);
+    const evaluationCap = options.budget.evaluations?.[options.evaluator.fidelity];
+    this.trialsCappedByEvaluations = evaluationCap !== undefined && evaluationCap < options.budget.trials;
+    this.total = Math.max(0, Math.floor(Math.min(options.budget.trials, evaluationCap ?? Number.POSITIVE_INFINITY)));
     this.workloadKey = options.workloadHash ?? workloadHash(options.workload);
     if (!(options.budget.batch >= 1)) throw new RangeError(`budget.batch must be ≥ 1, got ${options.budget.batch}`);
   }
@@ -90,9 +98,13 @@ class SearchLoop {
     const lease = this.options.lock === false
       ? undefined
       : RunLease.acquire(store, runId, this.options.lock ?? {}, (error) => this.lockLost.abort(error));
+    this.priorElapsedMs = store.getRun(runId)?.elapsedMs ?? 0;
+    const timer = this.startTimeBudget();
     try {
       await this.search();
     } finally {
+      clearTimeout(timer);
+      this.saveElapsed();
       lease?.release();
     }
     if (this.lockLost.signal.aborted) throw this.lockLost.signal.reason;
@@ -101,7 +113,7 @@ class SearchLoop {
   private async search(): Promise<void> {
     const { store, runId } = this.options;
     const stored = [...store.trials(runId)].sort((a, b) => a.index - b.index);
-    this.emit({ type: 'started', runId, total: this.total, resumed: stored.length });
+    this.emit({ type: 'started', runId, total: this.total, resumed: stored.filter((t) => !t.running).length });
     const resumed = await this.resume(stored);
     for (const record of resumed) {
       if (!record.error) continue;
@@ -127,10 +139,40 @@ class SearchLoop {
       const slots = await this.evaluateSlots([...prefilled, ...this.freshSlots(points)]);
       if (slots === undefined) { stoppedBy = this.stopReason(); break; }
       this.options.optimizer.tell(slots.map((s): Trial => ({ point: s.point, result: s.result! })));
+      this.saveElapsed();
     }
-    stoppedBy ??= 'budget';
-    if (stoppedBy === 'budget' && store.getRun(runId)?.status === 'running') store.finishRun(runId, 'finished');
+    stoppedBy ??= this.trialsCappedByEvaluations ? 'evaluations' : 'budget';
+    if ((stoppedBy === 'budget' || stoppedBy === 'evaluations') && store.getRun(runId)?.status === 'running') store.finishRun(runId, 'finished');
     this.emit({ type: 'finished', summary: this.summary(stoppedBy) });
+  }
+
+  /**
+   * Arms `budget.minutes`, counted over every session of the run (the store keeps the time
+   * spent): the remaining time aborts the run with the reason 'minutes' (at once when none is left).
+   */
+  private startTimeBudget(): NodeJS.Timeout | undefined {
+    const minutes = this.options.budget.minutes;
+    if (minutes === undefined) return undefined;
+    const remainingMs = minutes * 60_000 - this.priorElapsedMs;
+    if (remainingMs <= 0) {
+      this.timeUp.abort('minutes');
+      return undefined;
+    }
+    return setTimeout(() => this.timeUp.abort('minutes'), remainingMs);
+  }
+
+  /** Stores the run's total search time; a closed or failing store keeps the last value saved. */
+  private saveElapsed(): void {
+    try {
+      this.options.store.setRunElapsed(this.options.runId, this.elapsedMs());
+    } catch {
+      // the store is closed or broken: the error that matters is reported elsewhere
+    }
+  }
+
+  /** Search time of the run over all its sessions, ms. */
+  private elapsedMs(): number {
+    return this.priorElapsedMs + (performance.now() - this.startedAt);
   }
 
   /** Why the signal was aborted: the caller's time budget, or a stop (Ctrl-C, unsubscribe, lost lock). */
@@ -186,22 +228,25 @@ class SearchLoop {
     const told = contiguous ? records.length - (records.length % batch) : records.length;
     this.options.optimizer.tell(records.slice(0, told).map(recordTrial));
     this.tail = records.slice(told);
-    this.resumed = records.length;
+    this.resumed = stored.filter((t) => !t.running).length;
     this.done = records.length;
     this.nextIndex = told === records.length ? records[records.length - 1].index + 1 : told;
     return records;
   }
 
   /**
-   * Evaluates again the stored trials that failed recoverably and have attempts left, replacing
-   * each in the store as its new result arrives. Stopped part-way, the rest stay as stored.
-   * @returns `stored` with the retried trials replaced.
+   * Evaluates the stored trials that were still running when an earlier session ended, and
+   * again those that failed recoverably and have attempts left, replacing each in the store as
+   * its result arrives. Stopped part-way, the rest stay as stored.
+   * @returns `stored` with the evaluated trials replaced.
    */
   private async retryStored(stored: TrialRecord[]): Promise<TrialRecord[]> {
     const retries = Math.max(0, Math.floor(this.options.retries ?? 2));
-    const due = stored.filter((record) => retryable(record, retries));
-    if (due.length === 0 || this.signal.aborted) return stored;
-    this.emit({ type: 'retrying', trials: due.length, indices: due.map((r) => r.index) });
+    const unfinished = stored.filter((record) => record.running);
+    const failed = stored.filter((record) => retryable(record, retries));
+    if ((unfinished.length === 0 && failed.length === 0) || this.signal.aborted) return stored;
+    this.emit({ type: 'retrying', trials: failed.length, indices: failed.map((r) => r.index), unfinished: unfinished.map((r) => r.index) });
+    const due = [...unfinished, ...failed].sort((a, b) => a.index - b.index);
     const slots = due.map((record): Slot => ({ index: record.index, point: record.point, pointHash: record.pointHash, cached: false, retryOf: record }));
     await this.evaluateSlots(slots);
     const replaced = new Map<number, TrialRecord>();
@@ -230,10 +275,17 @@ class SearchLoop {
     return [[], points.slice(0, Math.max(0, this.total - this.done))];
   }
 
-  /** Slots for newly asked points, at the next trial indices. */
+  /**
+   * Slots for newly asked points, at the next trial indices, each stored as a `running` trial
+   * before anything is evaluated: a kill from here on loses no asked point, and the resume
+   * evaluates exactly these.
+   */
   private freshSlots(points: readonly DesignPoint[]): Slot[] {
     const slots = points.map((point, k): Slot => ({ index: this.nextIndex + k, point, pointHash: hashDesignPoint(point), cached: false }));
     this.nextIndex += slots.length;
+    for (const slot of slots) {
+      this.options.store.appendTrial({ runId: this.options.runId, index: slot.index, pointHash: slot.pointHash, point: slot.point, running: true });
+    }
     return slots;
   }
 
@@ -317,20 +369,16 @@ class SearchLoop {
       pointHash: slot.pointHash,
       point: slot.point,
       ...(result.ok ? { evaluation: result.evaluation } : { error: result.error, recoverable: result.recoverable }),
-      ...(slot.retryOf ? { attempts: (slot.retryOf.attempts ?? 1) + 1 } : {}),
+      ...(slot.retryOf ? { attempts: (slot.retryOf.attempts ?? 1) + (slot.retryOf.running ? 0 : 1) } : {}),
     };
   }
 
-  /** Stores a finished trial (appended, or replacing the failure it retries) and publishes its events. */
+  /** Stores a finished trial (replacing its running record, or the failure it retries) and publishes its events. */
   private record(slot: Slot): void {
     const result = slot.result!;
     const trial = this.trialRecord(slot);
-    if (slot.retryOf) {
-      this.options.store.replaceTrial(trial);
-    } else {
-      this.options.store.appendTrial(trial);
-      this.done += 1;
-    }
+    this.options.store.replaceTrial(trial); // the running trial, or the failure it retries
+    if (!slot.retryOf) this.done += 1;
     if (slot.cached) this.cached += 1;
     this.emit({ type: 'trial', index: slot.index, pointHash: slot.pointHash, point: slot.point, result, cached: slot.cached, attempts: trial.attempts ?? 1 });
     if (!result.ok) {
@@ -370,6 +418,7 @@ class SearchLoop {
       best: this.best,
       stoppedBy,
       elapsedMs: performance.now() - this.startedAt,
+      totalElapsedMs: this.elapsedMs(),
     };
   }
 }

@@ -40,7 +40,7 @@ describe('resume: recoverable failures are retried, bounded', () => {
 
     const optimizer = new DigestOptimizer(42);
     const events = await collect(options({ store, evaluator: flaky, optimizer, budget: { trials: 12, batch: 4 } }));
-    expect(events.find((e) => e.type === 'retrying')).toEqual({ type: 'retrying', trials: failedIndices.length, indices: failedIndices });
+    expect(events.find((e) => e.type === 'retrying')).toEqual({ type: 'retrying', trials: failedIndices.length, indices: failedIndices, unfinished: [] });
     const after = store.trials('run-1');
     for (const index of failedIndices) {
       expect(after[index].evaluation, `trial ${index}`).toBeDefined();
@@ -183,5 +183,60 @@ describe('stopping', () => {
     const summary = await run.done;
     expect(summary.stoppedBy).toBe('minutes');
     expect(store.getRun('run-1')?.status).toBe('running');
+  });
+});
+
+describe('trials in flight', () => {
+  it('are stored running before they are evaluated, and a resume evaluates exactly those, none twice', async () => {
+    const store = new MemoryStore();
+    const controller = new AbortController();
+    const slow = new ToyEvaluator((point) => (point.hardware.spKB % 3) * 5 + 5);
+    const run = runSearch(options({ store, evaluator: slow, signal: controller.signal, budget: { trials: 12, batch: 4 } }));
+    run.events$.subscribe((e) => { if (e.type === 'trial' && e.index === 5) controller.abort(); });
+    await run.done;
+    const stored = store.trials('run-1');
+    const running = stored.filter((t) => t.running).map((t) => t.index);
+    expect(stored.map((t) => t.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(running).toEqual([6, 7]);
+
+    const reference = new MemoryStore();
+    await runSearch(options({ store: reference, budget: { trials: 12, batch: 4 } })).done;
+    const resumedEvaluator = new ToyEvaluator();
+    const events = await collect(options({ store, evaluator: resumedEvaluator, budget: { trials: 12, batch: 4 } }));
+    expect(events.find((e) => e.type === 'retrying')).toMatchObject({ unfinished: [6, 7], trials: expect.any(Number) });
+    expect(events[0]).toMatchObject({ type: 'started', resumed: 6 });
+    expect(store.trials('run-1').map((t) => t.pointHash)).toEqual(reference.trials('run-1').map((t) => t.pointHash));
+    expect(store.trials('run-1').some((t) => t.running)).toBe(false);
+    // Each point evaluated at most once over both sessions, except stored recoverable failures retried.
+    const retried = events.find((e) => e.type === 'retrying');
+    const retriedCount = retried?.type === 'retrying' ? retried.trials : 0;
+    expect(new Set(resumedEvaluator.order).size).toBe(resumedEvaluator.order.length);
+    expect(resumedEvaluator.order.filter((h) => slow.order.includes(h)).length).toBe(retriedCount);
+  });
+});
+
+describe('budgets', () => {
+  it('counts budget.minutes over every session of the run, and keeps the time in the store', async () => {
+    const store = new MemoryStore();
+    const first = await runSearch(options({ store, evaluator: new ToyEvaluator(() => 5), budget: { trials: 1000, batch: 4, minutes: 0.002 } })).done;
+    expect(first.stoppedBy).toBe('minutes');
+    expect(first.trials).toBeGreaterThan(0);
+    expect(store.getRun('run-1')?.elapsedMs).toBeGreaterThanOrEqual(100);
+    expect(store.trials('run-1').every((t) => t.running || t.evaluation || t.error)).toBe(true);
+    // The next session has no time left: it stops before asking anything new.
+    const second = await runSearch(options({ store, budget: { trials: 1000, batch: 4, minutes: 0.002 } })).done;
+    expect(second).toMatchObject({ stoppedBy: 'minutes' });
+    expect(second.evaluated).toBe(0);
+    expect(second.totalElapsedMs).toBeGreaterThanOrEqual(first.totalElapsedMs);
+    // More minutes: the run goes on from where it stopped.
+    const third = await runSearch(options({ store, budget: { trials: first.trials + 8, batch: 4, minutes: 10 } })).done;
+    expect(third).toMatchObject({ stoppedBy: 'budget', trials: first.trials + 8 });
+  });
+
+  it('stops at the evaluation budget of the evaluator\'s fidelity and says so', async () => {
+    const store = new MemoryStore();
+    const summary = await runSearch(options({ store, budget: { trials: 10, batch: 4, evaluations: { analytical: 6, rtl: 1 } } })).done;
+    expect(summary).toMatchObject({ trials: 6, stoppedBy: 'evaluations' });
+    expect(store.getRun('run-1')?.status).toBe('finished');
   });
 });

@@ -14,6 +14,7 @@ import { StoreError } from './store-error.js';
 interface StoredEvaluation { key: EvaluationKey; point: string; evaluation: string }
 interface StoredTrial {
   runId: string; index: number; pointHash: string; point: string; evaluation?: string; error?: string; recoverable?: boolean; attempts?: number;
+  running?: boolean;
 }
 
 const keyText = (k: EvaluationKey): string => JSON.stringify([k.fidelity, k.pointHash, k.evaluator, k.evaluatorVersion, k.workloadHash]);
@@ -85,6 +86,13 @@ export class MemoryStore implements QueryableStore {
     const run = this.runsById.get(id);
     if (!run) throw new StoreError(`cannot finish run "${id}": no such run in memory`);
     this.runsById.set(id, { ...run, status, finishedAt: this.now().toISOString() });
+  }
+
+  setRunElapsed(id: string, elapsedMs: number): void {
+    this.checkOpen();
+    const run = this.runsById.get(id);
+    if (!run) throw new StoreError(`cannot record the time of run "${id}": no such run in memory`);
+    this.runsById.set(id, { ...run, ...(elapsedMs > 0 ? { elapsedMs } : {}) });
   }
 
   appendTrial(trial: TrialRecord): void {
@@ -174,6 +182,7 @@ function encodeTrial(trial: TrialRecord): StoredTrial {
     index: trial.index,
     pointHash: trial.pointHash,
     point: encodePoint(trial.point),
+    ...(trial.running ? { running: true } : {}),
     ...(trial.evaluation ? { evaluation: encodeEvaluation(trial.evaluation) } : {}),
     ...(trial.error !== undefined ? { error: trial.error, recoverable: trial.recoverable ?? false } : {}),
     attempts: trial.attempts ?? 1,

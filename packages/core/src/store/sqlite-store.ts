@@ -25,10 +25,12 @@ export interface SqliteStoreOptions {
   readonly now?: () => Date;
 }
 
-interface RunRow { id: string; config: string; seed: number; status: RunStatus; started_at: string; finished_at: string | null }
+interface RunRow {
+  id: string; config: string; seed: number; status: RunStatus; started_at: string; finished_at: string | null; elapsed_ms: number;
+}
 interface TrialRow {
   run_id: string; idx: number; point_hash: string; point: string; evaluation: string | null; error: string | null;
-  recoverable: number; attempts: number;
+  recoverable: number; attempts: number; running: number;
 }
 interface EvaluationRow {
   fidelity: EvaluationKey['fidelity']; point_hash: string; evaluator: string; evaluator_version: string; workload_hash: string;
@@ -147,6 +149,11 @@ export class SqliteStore implements QueryableStore {
     if (changed.changes === 0) throw new StoreError(`cannot finish run "${id}": no such run in ${this.path}`);
   }
 
+  setRunElapsed(id: string, elapsedMs: number): void {
+    const changed = this.guard(() => this.db.prepare(`UPDATE runs SET elapsed_ms = ? WHERE id = ?`).run(elapsedMs, id));
+    if (changed.changes === 0) throw new StoreError(`cannot record the time of run "${id}": no such run in ${this.path}`);
+  }
+
   appendTrial(trial: TrialRecord): void {
     checkTrial(trial);
     this.guard(() => this.db.transaction(() => {
@@ -154,7 +161,7 @@ export class SqliteStore implements QueryableStore {
         throw new StoreError(`cannot append trial ${trial.index}: no run "${trial.runId}" in ${this.path}; start the run first`);
       }
       const inserted = this.db.prepare(`INSERT OR IGNORE INTO trials
-        (run_id, idx, point_hash, point, edp, evaluation, error, recoverable, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        (run_id, idx, point_hash, point, edp, evaluation, error, recoverable, attempts, running) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(...this.trialColumns(trial));
       if (inserted.changes === 0) {
         const existing = this.db.prepare(`SELECT point_hash FROM trials WHERE run_id = ? AND idx = ?`).get(trial.runId, trial.index) as { point_hash: string };
@@ -170,7 +177,7 @@ export class SqliteStore implements QueryableStore {
     this.guard(() => this.db.transaction(() => {
       const row = this.db.prepare(`SELECT * FROM trials WHERE run_id = ? AND idx = ?`).get(trial.runId, trial.index) as TrialRow | undefined;
       checkReplacement(trial, row && this.decodeTrialRow(row), this.path);
-      this.db.prepare(`UPDATE trials SET point_hash = ?, point = ?, edp = ?, evaluation = ?, error = ?, recoverable = ?, attempts = ?
+      this.db.prepare(`UPDATE trials SET point_hash = ?, point = ?, edp = ?, evaluation = ?, error = ?, recoverable = ?, attempts = ?, running = ?
         WHERE run_id = ? AND idx = ?`).run(...this.trialColumns(trial).slice(2), trial.runId, trial.index);
     }).immediate());
   }
@@ -225,13 +232,14 @@ export class SqliteStore implements QueryableStore {
 
   private trialColumns(trial: TrialRecord): (string | number | null)[] {
     return [trial.runId, trial.index, trial.pointHash, encodePoint(trial.point), trial.evaluation?.edp ?? null,
-      trial.evaluation ? encodeEvaluation(trial.evaluation) : null, trial.error ?? null, trial.recoverable ? 1 : 0, trial.attempts ?? 1];
+      trial.evaluation ? encodeEvaluation(trial.evaluation) : null, trial.error ?? null, trial.recoverable ? 1 : 0, trial.attempts ?? 1,
+      trial.running ? 1 : 0];
   }
 
   private decodeTrialRow(r: TrialRow): TrialRecord {
     return decodeTrial({
       runId: r.run_id, index: r.idx, pointHash: r.point_hash, point: r.point, evaluation: r.evaluation, error: r.error,
-      recoverable: r.recoverable === 1, attempts: r.attempts,
+      recoverable: r.recoverable === 1, attempts: r.attempts, running: r.running === 1,
     });
   }
 }
@@ -240,5 +248,6 @@ function runFromRow(row: RunRow): RunRecord {
   return {
     id: row.id, config: row.config, seed: row.seed, status: row.status, startedAt: row.started_at,
     ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
+    ...(row.elapsed_ms > 0 ? { elapsedMs: row.elapsed_ms } : {}),
   };
 }

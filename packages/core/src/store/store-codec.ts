@@ -36,10 +36,16 @@ export function checkEvaluationKey(key: EvaluationKey, evaluation: Evaluation): 
   }
 }
 
-/** Checks a trial before appending: exactly one of evaluation / error. */
+/** Checks a trial before storing: exactly one of evaluation / error, or neither when running. */
 export function checkTrial(trial: TrialRecord): void {
   if (!Number.isInteger(trial.index) || trial.index < 0) {
     throw new StoreError(`trial index ${trial.index} of run ${trial.runId} must be an integer ≥ 0`);
+  }
+  if (trial.running) {
+    if (trial.evaluation !== undefined || trial.error !== undefined) {
+      throw new StoreError(`trial ${trial.index} of run ${trial.runId} is running and cannot have an evaluation or an error yet`);
+    }
+    return;
   }
   if ((trial.evaluation === undefined) === (trial.error === undefined)) {
     throw new StoreError(`trial ${trial.index} of run ${trial.runId} must have either an evaluation or an error, not ${trial.evaluation ? 'both' : 'neither'}`);
@@ -56,6 +62,7 @@ export interface EncodedTrial {
   readonly error?: string | null;
   readonly recoverable?: boolean;
   readonly attempts?: number;
+  readonly running?: boolean;
 }
 
 /** Decodes a stored trial; absent (or SQL NULL) evaluation and error are left out. */
@@ -65,6 +72,7 @@ export function decodeTrial(t: EncodedTrial): TrialRecord {
     index: t.index,
     pointHash: t.pointHash,
     point: decodePoint(t.point),
+    ...(t.running ? { running: true } : {}),
     ...(t.evaluation != null ? { evaluation: decodeEvaluation(t.evaluation) } : {}),
     ...(t.error != null ? { error: t.error } : {}),
     ...(t.error != null && t.recoverable ? { recoverable: true } : {}),
@@ -73,18 +81,18 @@ export function decodeTrial(t: EncodedTrial): TrialRecord {
 }
 
 /**
- * Checks that `trial` may replace `existing` (see {@link Store.replaceTrial}): a retry of a
- * failed trial at the same index and point, with more attempts.
+ * Checks that `trial` may replace `existing` (see {@link Store.replaceTrial}): the result of a
+ * running trial, or a retry of a failed one with more attempts, at the same index and point.
  * @param where the store, for messages.
  */
 export function checkReplacement(trial: TrialRecord, existing: TrialRecord | undefined, where: string): void {
   const at = `trial ${trial.index} of run "${trial.runId}" in ${where}`;
-  if (!existing) throw new StoreError(`cannot retry ${at}: no such trial; append it first`);
-  if (existing.evaluation) throw new StoreError(`cannot retry ${at}: it succeeded, and successful trials are never overwritten`);
+  if (!existing) throw new StoreError(`cannot replace ${at}: no such trial; append it first`);
+  if (existing.evaluation) throw new StoreError(`cannot replace ${at}: it succeeded, and successful trials are never overwritten`);
   if (existing.pointHash !== trial.pointHash) {
-    throw new StoreError(`cannot retry ${at} with point ${trial.pointHash}: the trial is of point ${existing.pointHash}`);
+    throw new StoreError(`cannot replace ${at} with point ${trial.pointHash}: the trial is of point ${existing.pointHash}`);
   }
-  if ((trial.attempts ?? 1) <= (existing.attempts ?? 1)) {
+  if (!existing.running && (trial.attempts ?? 1) <= (existing.attempts ?? 1)) {
     throw new StoreError(`cannot retry ${at}: the retry must count more attempts than the ${existing.attempts ?? 1} stored`);
   }
 }

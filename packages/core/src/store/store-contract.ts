@@ -181,6 +181,23 @@ export function describeStoreContract(name: string, makeHarness: () => StoreHarn
       expect(() => store.replaceTrial({ ...trialOf('r', 5, point), attempts: 2 })).toThrow(/no such trial/);
     });
 
+    it('keeps running trials and replaces them by their result; records a run\'s search time', () => {
+      const store = open();
+      store.startRun({ id: 'r', config: '{}', seed: 1 });
+      const point = sampleDesignPoint();
+      const running: TrialRecord = { runId: 'r', index: 0, pointHash: hashDesignPoint(point), point, running: true };
+      store.appendTrial(running);
+      expect(store.trials('r')).toEqual([running]);
+      expect(() => store.appendTrial({ ...running, index: 1, error: 'x' })).toThrow(/running and cannot have/);
+      const done = trialOf('r', 0, point, sampleEvaluation());
+      store.replaceTrial(done);
+      expect(store.trials('r')).toEqual([done]);
+      expect(store.getRun('r')?.elapsedMs).toBeUndefined();
+      store.setRunElapsed('r', 1234.5);
+      expect(store.getRun('r')?.elapsedMs).toBe(1234.5);
+      expect(() => store.setRunElapsed('nope', 1)).toThrow(/no such run/);
+    });
+
     it('caches mapper answers by mapper version, layer, hardware and seed, refusals included', () => {
       const store = open();
       const mapping = sampleDesignPoint().mappings[0];
