@@ -51,7 +51,9 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type EvaluationKey, type Evaluation, type QueryableStore, describeLayer, hashDesignPoint, openStore, workloadHash } from '@polaris/core';
+import {
+  type EvaluationKey, type Evaluation, type QueryableStore, describeLayer, evaluateThroughStore, hashDesignPoint, openStore, workloadHash,
+} from '@polaris/core';
 import { AnalyticalEvaluator } from '@polaris/analytical';
 import { DEFAULT_RTL_OPTIONS, RtlEvaluator } from '@polaris/rtl-sim';
 import { from, lastValueFrom, mergeMap, tap } from 'rxjs';
@@ -128,10 +130,9 @@ export async function buildRtlLayerDataset(options: RtlLayerDatasetOptions = {})
     const simBegan = performance.now();
     let lastLog = 0;
     await lastValueFrom(from(pending).pipe(
-      mergeMap((drawn) => rtl.evaluate([drawn.point], drawn.workload).pipe(tap((result) => {
+      mergeMap((drawn) => evaluateThroughStore([drawn.point], { evaluator: rtl, store, workload: drawn.workload }).pipe(tap(({ result }) => {
         done++;
         if (result.ok) {
-          store.putEvaluation(key('rtl', rtl.id, rtl.version, drawn), drawn.point, result.evaluation);
           results.set(drawn, result.evaluation);
         } else {
           simulationFailures.push({ point: drawn, error: result.error });

@@ -1,7 +1,7 @@
-import { from, lastValueFrom, mergeMap, tap } from 'rxjs';
+import { lastValueFrom, tap } from 'rxjs';
 import {
-  type DesignPoint, type EvaluationKey, type Evaluator, type HardwareRanges, HardwareSpace, type QueryableStore, type Workload,
-  hashDesignPoint, openStore, resolveEnergySetting, resolveWorkload, workloadHash,
+  type DesignPoint, type Evaluator, type HardwareRanges, HardwareSpace, type QueryableStore, type Workload,
+  evaluateThroughStore, hashDesignPoint, openStore, resolveEnergySetting, resolveWorkload,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { withEnergy } from '../host/energy-priced-evaluators.js';
@@ -33,39 +33,22 @@ export interface DatasetTally {
 }
 
 /**
- * Scores `points` with `evaluator`, reusing every evaluation the store already holds under the
- * same key (fidelity, point, evaluator id and version, workload) and storing each new one as it
- * arrives, `evaluator.capabilities.maxConcurrency` points at a time. Failures are counted and
- * printed, never thrown.
+ * Scores `points` with `evaluator` through the store ({@link evaluateThroughStore}: stored
+ * evaluations reused, new ones stored as they arrive, `maxConcurrency` at a time). Failures are
+ * counted and printed, never thrown.
  */
 export async function evaluateIntoStore(
   evaluator: Evaluator, points: readonly DesignPoint[], workload: Workload, store: QueryableStore,
 ): Promise<DatasetTally> {
-  const tally: DatasetTally = { fresh: 0, reused: 0, failed: 0 };
-  const wHash = workloadHash(workload);
-  const key = (pointHash: string): EvaluationKey => ({
-    fidelity: evaluator.fidelity, pointHash, evaluator: evaluator.id, evaluatorVersion: evaluator.version, workloadHash: wHash,
-  });
-  const pending = new Map<string, DesignPoint>();
-  for (const point of points) {
-    const pointHash = hashDesignPoint(point);
-    if (pending.has(pointHash) || store.getEvaluation(key(pointHash))) tally.reused++;
-    else pending.set(pointHash, point);
-  }
-  if (pending.size === 0) return tally;
-  const concurrency = Math.max(1, evaluator.capabilities.maxConcurrency);
-  await lastValueFrom(from([...pending.values()]).pipe(
-    mergeMap((point) => evaluator.evaluate([point], workload), concurrency),
-    tap((result) => {
-      if (result.ok) {
-        store.putEvaluation(key(result.pointHash), pending.get(result.pointHash)!, result.evaluation);
-        tally.fresh++;
-      } else {
-        tally.failed++;
-        process.stderr.write(`${evaluator.id}: point ${result.pointHash} failed: ${result.error}\n`);
-      }
-    }),
-  ), { defaultValue: undefined });
+  const tally: DatasetTally = { fresh: 0, reused: points.length - new Set(points.map(hashDesignPoint)).size, failed: 0 };
+  await lastValueFrom(evaluateThroughStore(points, { evaluator, store, workload }).pipe(tap(({ pointHash, result, cached }) => {
+    if (cached) tally.reused++;
+    else if (result.ok) tally.fresh++;
+    else {
+      tally.failed++;
+      process.stderr.write(`${evaluator.id}: point ${pointHash} failed: ${result.error}\n`);
+    }
+  })), { defaultValue: undefined });
   return tally;
 }
 

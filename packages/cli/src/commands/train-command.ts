@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { analyzeLayer, dosaRowOptions } from '@polaris/analytical';
 import { join, resolve } from 'node:path';
 import {
-  type EnergyTable, type EnergyTableName, type EvaluationKey, type Evaluator, HardwareSpace, type QueryableStore, type Workload,
-  hashDesignPoint, openStore, resolveEnergySetting, resolveWorkload, workloadHash,
+  type EnergyTable, type EnergyTableName, type Evaluator, HardwareSpace, type QueryableStore, type Workload,
+  evaluationKey, hashDesignPoint, openStore, resolveEnergySetting, resolveWorkload, workloadHash,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { createEvaluator } from '../host/create-evaluator.js';
@@ -80,10 +80,7 @@ async function lowSamples(
     const wHash = workloadHash(workload);
     let used = 0;
     for (const point of points) {
-      const key: EvaluationKey = {
-        fidelity: analytical.fidelity, pointHash: hashDesignPoint(point), evaluator: analytical.id, evaluatorVersion: analytical.version, workloadHash: wHash,
-      };
-      const evaluation = store.getEvaluation(key);
+      const evaluation = store.getEvaluation(evaluationKey(analytical, hashDesignPoint(point), wHash));
       if (!evaluation) continue; // failed; already reported
       samples.push(...sl.samplesFromEvaluations(workload, point, evaluation, evaluation, 'analytical'));
       used++;

@@ -4,3 +4,4 @@ export * from './run-search.js';
 export * from './run-lease.js';
 export * from './store-cached-mapper.js';
 export * from './trial-records.js';
+export * from './evaluate-through-store.js';

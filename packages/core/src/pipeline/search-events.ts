@@ -1,10 +1,10 @@
-import { from, mergeMap, Observable, Subscription } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import type { Trial } from '../contracts/optimizer.js';
-import type { EvaluationKey, TrialRecord } from '../contracts/store.js';
+import type { TrialRecord } from '../contracts/store.js';
 import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
 import type { EvaluationResult } from '../domain/evaluation.js';
 import { workloadHash } from '../domain/workload-hash.js';
-import { evaluateEachOnce } from './evaluate-each-once.js';
+import { evaluateThroughStore } from './evaluate-through-store.js';
 import { RunLease } from './run-lease.js';
 import type { BestTrial, SearchEvent, SearchOptions, SearchStop, SearchSummary } from './search-event.js';
 import { recordResult, recordTrial, retryable } from './trial-records.js';
@@ -295,20 +295,6 @@ class SearchLoop {
    * @returns the completed slots, or undefined when aborted first.
    */
   private evaluateSlots(slots: Slot[]): Promise<Slot[] | undefined> {
-    const { store } = this.options;
-    const fresh = slots.filter((slot) => !slot.recorded);
-    const toEvaluate = new Map<string, DesignPoint>();
-    for (const slot of fresh) {
-      const stored = store.getEvaluation(this.key(slot.pointHash));
-      if (stored) {
-        slot.result = { ok: true, pointHash: slot.pointHash, evaluation: stored };
-        slot.cached = true;
-      } else if (toEvaluate.has(slot.pointHash)) {
-        slot.cached = true; // same point twice in one batch: evaluated once
-      } else {
-        toEvaluate.set(slot.pointHash, slot.point);
-      }
-    }
     let flushed = 0;
     const flush = () => {
       // After an abort nothing more is recorded: the run stops at the trial it was aborted on.
@@ -317,16 +303,12 @@ class SearchLoop {
         slots[flushed].recorded = true;
       }
     };
-    flush();
-    if (toEvaluate.size === 0) return Promise.resolve(slots);
-
-    const perCall = Math.max(1, Math.floor(this.options.pointsPerCall ?? 1));
-    const unique = [...toEvaluate.values()];
-    const chunks: DesignPoint[][] = [];
-    for (let i = 0; i < unique.length; i += perCall) chunks.push(unique.slice(i, i + perCall));
-    const results$ = from(chunks).pipe(
-      mergeMap((chunk) => evaluateEachOnce(this.options.evaluator, chunk, this.options.workload), this.concurrency()),
-    );
+    const fresh = slots.filter((slot) => !slot.recorded);
+    if (fresh.length === 0) {
+      flush();
+      return Promise.resolve(slots);
+    }
+    const results$ = evaluateThroughStore(fresh.map((slot) => slot.point), { ...this.options, workloadHash: this.workloadKey });
     return new Promise<Slot[] | undefined>((resolve, reject) => {
       let settled = false;
       // A container, so a synchronous evaluator that settles during subscribe() is still unsubscribed.
@@ -340,12 +322,17 @@ class SearchLoop {
       };
       const onAbort = () => settle(() => resolve(undefined));
       subscription.add(results$.subscribe({
-        next: (result) => {
+        next: ({ pointHash, result, cached }) => {
           if (settled) return;
           try {
-            this.evaluated += 1;
-            if (result.ok) store.putEvaluation(this.key(result.pointHash), toEvaluate.get(result.pointHash)!, result.evaluation);
-            for (const slot of slots) if (slot.pointHash === result.pointHash && !slot.result) slot.result = result;
+            if (!cached) this.evaluated += 1;
+            let first = true;
+            for (const slot of fresh) {
+              if (slot.pointHash !== pointHash || slot.result) continue;
+              slot.result = result;
+              slot.cached = cached || !first; // a point asked twice in one batch is evaluated once
+              first = false;
+            }
             flush();
           } catch (error) {
             settle(() => reject(error));
@@ -394,17 +381,6 @@ class SearchLoop {
     if (this.best && !(result.evaluation.edp < this.best.evaluation.edp)) return;
     this.best = { index, pointHash, point, evaluation: result.evaluation };
     if (announce) this.emit({ type: 'best', ...this.best });
-  }
-
-  private key(pointHash: string): EvaluationKey {
-    const { evaluator } = this.options;
-    return { fidelity: evaluator.fidelity, pointHash, evaluator: evaluator.id, evaluatorVersion: evaluator.version, workloadHash: this.workloadKey };
-  }
-
-  private concurrency(): number {
-    const { concurrency, evaluator } = this.options;
-    const configured = typeof concurrency === 'number' ? concurrency : concurrency?.[evaluator.fidelity];
-    return Math.max(1, Math.floor(configured ?? evaluator.capabilities.maxConcurrency));
   }
 
   private summary(stoppedBy: SearchStop): SearchSummary {
