@@ -1,3 +1,4 @@
 /** @polaris/polaris — optimizers and the search loop. */
 export * from './random/random-optimizer.js';
 export { randomOptimizerFactory } from './random/random-plugin.js';
+export * from './bayesian/index.js';

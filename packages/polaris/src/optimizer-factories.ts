@@ -1,5 +1,6 @@
 import type { OptimizerFactory } from '@polaris/core';
 import { randomOptimizerFactory } from './random/random-plugin.js';
+import { bayesianOptimizerFactory } from './bayesian/bayesian-plugin.js';
 
 /**
  * Every optimizer this package provides, as the plugin binds them (one line each; the ids are
@@ -7,4 +8,5 @@ import { randomOptimizerFactory } from './random/random-plugin.js';
  */
 export const OPTIMIZER_FACTORIES: readonly OptimizerFactory[] = [
   randomOptimizerFactory,
+  bayesianOptimizerFactory,
 ];

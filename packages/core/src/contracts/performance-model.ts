@@ -1,5 +1,6 @@
 import type { DesignPoint } from '../domain/design-point.js';
 import type { Evaluation } from '../domain/evaluation.js';
+import type { HardwareConfig } from '../domain/hardware.js';
 import type { Workload } from '../domain/workload.js';
 
 /** A training sample: a point on a workload and what a fidelity measured. */
@@ -15,12 +16,27 @@ export interface Prediction {
   readonly std: Float64Array;
 }
 
+/** Options of {@link PerformanceModel.predictHardware}. */
+export interface HardwarePredictionOptions {
+  /**
+   * Hardware to treat as already observed at its predicted mean (the kriging believer's
+   * fantasy, for choosing a batch): the mean is unchanged, σ shrinks near these points.
+   */
+  readonly pending?: readonly HardwareConfig[];
+}
+
 /** A learned model of a fidelity (Starlight, DOSA's predictor, …). */
 export interface PerformanceModel {
   readonly id: string;
   fit(samples: readonly Sample[]): Promise<void>;
   update(samples: readonly Sample[]): Promise<void>;
   predict(points: readonly DesignPoint[], workload: Workload): Promise<Prediction>;
+  /**
+   * Optional, for models of the hardware alone (whose mappings are the ones the run's mapper
+   * chooses, e.g. a GP on the encoded hardware): predicts unmapped hardware, so an optimizer can
+   * score a large candidate pool without mapping it. Models that read mappings leave it out.
+   */
+  predictHardware?(hardware: readonly HardwareConfig[], workload: Workload, options?: HardwarePredictionOptions): Promise<Prediction>;
   save(dir: string): Promise<void>;
   load(dir: string): Promise<void>;
 }

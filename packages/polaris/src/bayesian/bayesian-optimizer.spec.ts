@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type DesignPoint, HardwareSpace, LayerDoesNotFitError, type Mapper, type PerformanceModel, type Sample, type Trial, type Workload,
+  builtinWorkload, hashDesignPoint,
+} from '@polaris/core';
+import { describeOptimizerContract, macsPerPeEvaluation, tinyWorkload } from '@polaris/core/testing';
+import { AnalyticalMapper } from '@polaris/analytical';
+import { BayesianOptimizer, type BayesianOptimizerOptions } from './bayesian-optimizer.js';
+import { hardwareKey } from './candidate-pool.js';
+import { GaussianProcessModel } from './gaussian-process-model.js';
+
+const mapper = new AnalyticalMapper({ samples: 60, improvementSteps: 150, starts: 1 });
+const make = (seed: number, workload: Workload, options: BayesianOptimizerOptions = {}, space = new HardwareSpace(), model?: PerformanceModel) =>
+  new BayesianOptimizer(workload, mapper, space, seed, model ?? new GaussianProcessModel(space, seed), options);
+
+describeOptimizerContract('bayesian', (seed, workload) => make(seed, workload), () => ({ workload: tinyWorkload() }));
+describeOptimizerContract('bayesian (model from trial 3, EI, penalisation)',
+  (seed, workload) => make(seed, workload, { warmup: 3, poolSize: 200, acquisition: 'ei', diversity: 'penalisation' }),
+  () => ({ workload: tinyWorkload() }));
+describeOptimizerContract('bayesian (model from trial 3, LCB, believer)',
+  (seed, workload) => make(seed, workload, { warmup: 3, poolSize: 200 }), () => ({ workload: tinyWorkload() }));
+
+const toyTrial = (point: DesignPoint, workload: Workload): Trial => ({
+  point,
+  result: { ok: true, pointHash: hashDesignPoint(point), evaluation: macsPerPeEvaluation(point, workload, { id: 'toy', version: '1', fidelity: 'analytical' }) },
+});
+
+/** Runs `rounds` asks of `batch` on the toy model, telling each; returns the asked points. */
+async function drive(optimizer: BayesianOptimizer, workload: Workload, batch: number, rounds: number): Promise<DesignPoint[]> {
+  const asked: DesignPoint[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const points = await optimizer.ask(batch);
+    optimizer.tell(points.map((p) => toyTrial(p, workload)));
+    asked.push(...points);
+  }
+  return asked;
+}
+
+describe('BayesianOptimizer', () => {
+  it.each(['believer', 'penalisation'] as const)('a %s batch is q distinct hardware, none told before', async (diversity) => {
+    const workload = tinyWorkload();
+    const optimizer = make(2, workload, { warmup: 8, diversity, randomFraction: 0 });
+    const history = await drive(optimizer, workload, 8, 2);
+    const batch = await optimizer.ask(8);
+    expect(batch).toHaveLength(8);
+    const keys = batch.map((p) => hardwareKey(p.hardware));
+    expect(new Set(keys).size).toBe(8);
+    const told = new Set(history.map((p) => hardwareKey(p.hardware)));
+    expect(keys.filter((k) => told.has(k))).toEqual([]);
+  });
+
+  it('leaves failed trials out of the model and asks valid points after them', async () => {
+    const workload = tinyWorkload();
+    const space = new HardwareSpace();
+    const fitted: number[] = [];
+    const gp = new GaussianProcessModel(space, 1);
+    const spy: PerformanceModel = {
+      id: 'spy', update: (s) => gp.update(s), predict: (p, w) => gp.predict(p, w), save: (d) => gp.save(d), load: (d) => gp.load(d),
+      predictHardware: (h, w, o) => gp.predictHardware(h, w, o),
+      fit: (samples: readonly Sample[]) => { fitted.push(samples.length); return gp.fit(samples); },
+    };
+    const optimizer = make(1, workload, { warmup: 6 }, space, spy);
+    const first = await optimizer.ask(6);
+    optimizer.tell(first.map((point, i) => (i % 2 === 0
+      ? toyTrial(point, workload)
+      : { point, result: { ok: false, pointHash: hashDesignPoint(point), error: 'simulated crash', recoverable: false } })));
+    const next = await optimizer.ask(3);
+    expect(fitted).toEqual([3]);
+    expect(next).toHaveLength(3);
+    const told = new Set(first.map((p) => hardwareKey(p.hardware)));
+    expect(next.filter((p) => told.has(hardwareKey(p.hardware)))).toEqual([]);
+  });
+
+  it('skips hardware the mapper cannot fit and takes the next candidate', async () => {
+    const workload = tinyWorkload();
+    const picky: Mapper = {
+      id: 'picky',
+      map: (layer, hardware, seed) => {
+        if (hardware.peDim >= 32) throw new LayerDoesNotFitError(`peDim ${hardware.peDim} refused by the test`);
+        return mapper.map(layer, hardware, seed);
+      },
+    };
+    const space = new HardwareSpace();
+    const optimizer = new BayesianOptimizer(workload, picky, space, 4, new GaussianProcessModel(space, 4), { warmup: 6 });
+    const points = await drive(optimizer, workload, 6, 3);
+    expect(points).toHaveLength(18);
+    expect(points.every((p) => p.hardware.peDim < 32)).toBe(true);
+  });
+
+  it('a second ask before the tell proposes other hardware than the pending batch', async () => {
+    const workload = tinyWorkload();
+    const optimizer = make(5, workload, { warmup: 4 });
+    await drive(optimizer, workload, 4, 1);
+    const a = await optimizer.ask(4);
+    const b = await optimizer.ask(4);
+    const keys = [...a, ...b].map((p) => hardwareKey(p.hardware));
+    expect(new Set(keys).size).toBe(8);
+  });
+
+  it('returns fewer points when a narrow space is used up', async () => {
+    const workload = tinyWorkload();
+    const space = new HardwareSpace({ peDim: [16, 16], spKB: [64, 65], accKB: [32, 32] });
+    const optimizer = make(1, workload, { warmup: 1 }, space);
+    const points = await drive(optimizer, workload, 4, 2);
+    expect(points.map((p) => p.hardware.spKB).sort()).toEqual([64, 65]);
+    expect(await optimizer.ask(4)).toEqual([]);
+  });
+
+  it('refuses a model that cannot predict unmapped hardware, naming the fix', () => {
+    const mappingOnly: PerformanceModel = {
+      id: 'starlight', fit: async () => undefined, update: async () => undefined, save: async () => undefined, load: async () => undefined,
+      predict: async () => ({ mean: new Float64Array(), std: new Float64Array() }),
+    };
+    expect(() => make(1, tinyWorkload(), {}, new HardwareSpace(), mappingOnly)).toThrow(/model "starlight" predicts only mapped design points.*plain GP/);
+  });
+
+  it('keeps the event loop running while it fits and maps, reports each point and stops when aborted', async () => {
+    const workload = builtinWorkload('resnet50');
+    const optimizer = make(4, workload, { warmup: 2 });
+    await drive(optimizer, workload, 3, 1); // the next ask fits the GP first
+    const controller = new AbortController();
+    const proposed: number[] = [];
+    let ticks = 0;
+    const ticker = setInterval(() => { ticks += 1; }, 1);
+    const asked = optimizer.ask(50, {
+      signal: controller.signal,
+      onProposed: (k) => {
+        proposed.push(k);
+        if (k === 3) controller.abort(new Error('stopped by the test'));
+      },
+    });
+    await expect(asked).rejects.toThrow('stopped by the test');
+    clearInterval(ticker);
+    expect(proposed).toEqual([1, 2, 3]);
+    expect(ticks).toBeGreaterThan(10);
+  });
+});
