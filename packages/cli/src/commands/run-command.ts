@@ -1,7 +1,8 @@
 import { dirname } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import {
-  type Evaluator, HardwareSpace, Mapper, type Mapper as MapperType, type RunConfig, Store, StoreCachedMapper,
+  type Evaluator, HardwareSpace, Mapper, type Mapper as MapperType, type Optimizer, type RunConfig, ScheduledOptimizer, Store,
+  StoreCachedMapper, type Workload,
   type SearchRun, type SearchSummary, expandOutputPath, loadRunConfig, openStore, resolveWorkload, runSearch,
   resolveEnergySetting,
 } from '@polaris/core';
@@ -50,12 +51,10 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
     // Mapping is the costly part of a trial: answers are kept in the store, so a killed run loses none.
     const cachedMapper = new StoreCachedMapper(mapper, store);
     registry.container.bind<MapperType>(Mapper).toConstantValue(cachedMapper);
-    const optimizer = await registry.optimizer(config.optimizer.id, {
-      options: config.optimizer.options, seed: config.seed, workload, hardwareSpace,
-    });
+    const optimizer = await createOptimizer(registry, config, workload, hardwareSpace);
     const runId = runIdFor(config);
     log(`run ${runId}: ${workload.name} (${workload.layers.length} unique layers), evaluator ${evaluator.id} (${evaluator.fidelity} fidelity), ` +
-      `optimizer ${config.optimizer.id}, ${config.budget.trials} trials, seed ${config.seed}; store ${config.store}`);
+      `optimizer ${optimizer.id}, ${config.budget.trials} trials, seed ${config.seed}; store ${config.store}`);
     const search = runSearch({
       optimizer, evaluator, store, workload, runId,
       budget: config.budget,
@@ -64,7 +63,8 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
       lock: { heartbeatMs: config.lock.heartbeatSeconds * 1000, expiryMs: config.lock.expirySeconds * 1000 },
       run: { config: JSON.stringify(config), seed: config.seed },
     });
-    const summary = await watch(search, config, flags, () => store.close());
+    // The mapper's worker threads start with the search's first batch; stopping them here lets the command exit by itself.
+    const summary = await watch(search, config, flags, () => store.close()).finally(() => cachedMapper.close());
     const code = report(config, runId, workload, summary);
     const { hits, misses } = cachedMapper.stats;
     if (hits + misses > 0) log(`mapper: ${misses} layer mappings searched, ${hits} read from the store`);
@@ -78,6 +78,17 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The config's optimizer: one plugin optimizer, or a {@link ScheduledOptimizer} of its stages. */
+async function createOptimizer(
+  registry: ReturnType<typeof createRegistry>, config: RunConfig, workload: Workload, hardwareSpace: HardwareSpace,
+): Promise<Optimizer> {
+  const stages = await Promise.all(config.optimizer.map(async (stage) => ({
+    optimizer: await registry.optimizer(stage.id, { options: stage.options, seed: config.seed, workload, hardwareSpace }),
+    ...(stage.trials !== undefined ? { trials: stage.trials } : {}),
+  })));
+  return stages.length === 1 ? stages[0].optimizer : new ScheduledOptimizer(stages);
+}
 
 /** A search's summary, with the signal that stopped it, if any. */
 type WatchedSummary = SearchSummary & { readonly signal?: string };
@@ -106,7 +117,7 @@ function report(config: RunConfig, runId: string, workload: ReturnType<typeof re
   }
   process.stdout.write(`\nbest design (trial ${summary.best.index})\n`);
   process.stdout.write(`${formatDesignReport(workload, summary.best.point, summary.best.evaluation)}\n`);
-  const outputPath = expandOutputPath(config, { workload: workload.name, optimizer: config.optimizer.id, evaluator: config.evaluator.id });
+  const outputPath = expandOutputPath(config, { workload: workload.name, evaluator: config.evaluator.id });
   mkdirSync(dirname(outputPath), { recursive: true });
   writeFileSync(outputPath, `${JSON.stringify(buildResultDocument(config, runId, workload, summary), null, 2)}\n`);
   log(`\nresult written to ${outputPath}; run stored in ${config.store} as ${runId}`);

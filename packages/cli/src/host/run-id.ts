@@ -11,6 +11,10 @@ export function runIdFor(config: RunConfig): string {
   const {
     budget: _budget, output: _output, store: _store, concurrency: _concurrency, retries: _retries, lock: _lock, ...identity
   } = config;
-  const hash = createHash('sha256').update(JSON.stringify({ ...identity, batch: config.budget.batch })).digest('hex').slice(0, 8);
+  // A single optimizer hashes as the one component it was before schedules existed, so stores
+  // written then still resume.
+  const [only] = config.optimizer;
+  const optimizer = config.optimizer.length === 1 && only.trials === undefined ? { id: only.id, options: only.options } : config.optimizer;
+  const hash = createHash('sha256').update(JSON.stringify({ ...identity, optimizer, batch: config.budget.batch })).digest('hex').slice(0, 8);
   return `${config.name}-seed${config.seed}-${hash}`;
 }

@@ -24,7 +24,7 @@ describe('parseRunConfig', () => {
       seed: 1,
       workload: 'resnet50',
       evaluator: { id: 'analytical', options: {} },
-      optimizer: { id: 'random', options: {} },
+      optimizer: [{ id: 'random', options: {} }],
       budget: { trials: 200, batch: 8 },
       space: {},
       energy: 'timeloop',
@@ -58,7 +58,7 @@ output: out/{name}-{optimizer}-{seed}.json
 concurrency: {analytical: 4, rtl: 2}
 `, '/work/exp/config.yaml');
     expect(config.workload).toBe('/work/exp/problems/conv1.yaml');
-    expect(config.optimizer).toEqual({ id: 'genetic', options: { population: 32 } });
+    expect(config.optimizer).toEqual([{ id: 'genetic', options: { population: 32 } }]);
     expect(config.budget).toEqual({ trials: 50, batch: 4, minutes: 30 });
     expect(config.space).toEqual({ peDim: [4, 64], spKB: [256, 256] });
     expect(config.energy).toBe('/work/exp/tables/my-energy.yaml');
@@ -72,7 +72,7 @@ concurrency: {analytical: 4, rtl: 2}
 
   it('accepts an optimizer given by id alone and keeps :memory: stores', () => {
     const config = parseRunConfig('workload: unet\noptimizer: bayesian\nstore: ":memory:"');
-    expect(config.optimizer).toEqual({ id: 'bayesian', options: {} });
+    expect(config.optimizer).toEqual([{ id: 'bayesian', options: {} }]);
     expect(config.store).toBe(':memory:');
   });
 
@@ -107,6 +107,16 @@ concurrency: {analytical: 4, rtl: 2}
     expect(problemsOf('workload: bert\nbudget: {evaluations: {rtl: 5, starlight: 3}}')).toEqual([
       expect.stringMatching(/^budget\.evaluations\.starlight: unknown key "starlight"; allowed: keys analytical, surrogate, rtl/),
     ]);
+  });
+
+  it('reads an optimizer schedule, each stage but the last with trials', () => {
+    const config = parseRunConfig('workload: bert\noptimizer:\n  - {id: random, trials: 16}\n  - {id: bayesian, options: {kappa: 1}}\n', '/x/c.yaml');
+    expect(config.optimizer).toEqual([{ id: 'random', options: {}, trials: 16 }, { id: 'bayesian', options: { kappa: 1 } }]);
+    expect(expandOutputPath({ ...config, output: '/o/{optimizer}.json' })).toBe('/o/random-bayesian.json');
+    expect(problemsOf('workload: bert\noptimizer: [random, {id: bayesian}]')).toEqual([
+      expect.stringMatching(/^optimizer\[0\]\.trials.*stage 1 \(random\) of the schedule needs trials: .*only the last stage may be open/),
+    ]);
+    expect(problemsOf('workload: bert\noptimizer: []')).toEqual([expect.stringMatching(/^optimizer.*allowed: .*a list \[\{id: random, trials: 16\}/)]);
   });
 
   it('reports every problem at once, in line order, with lines', () => {

@@ -89,7 +89,7 @@ export function expandOutputPath(config: RunConfig, overrides: Partial<Record<(t
     name: config.name,
     seed: config.seed,
     workload: basename(config.workload, extname(config.workload)),
-    optimizer: config.optimizer.id,
+    optimizer: config.optimizer.map((stage) => stage.id).join('-'),
     evaluator: config.evaluator.id,
     ...overrides,
   };

@@ -14,7 +14,7 @@ import { hinted } from './config-hints.js';
  * seed: 1
  * workload: resnet50            # built-in name, or a Timeloop problem YAML file / folder
  * evaluator: analytical         # evaluator plugin that scores points, or {id, options}
- * optimizer: {id: random, options: {}}   # or just `optimizer: random`
+ * optimizer: {id: random, options: {}}   # or `optimizer: random`, or a schedule: [{id: random, trials: 16}, {id: bayesian}]
  * budget: {trials: 200, batch: 8}        # optional `minutes` (over all sessions) and `evaluations: {rtl: 100}`
  * space: {peDim: [2, 128], spKB: [1, 2048], accKB: [1, 2048]}  # narrows the template
  * energy: timeloop              # timeloop | dosa | path to a YAML energy table
@@ -74,6 +74,34 @@ function componentSchema(kind: string, examples: string) {
   return z.preprocess((v) => (typeof v === 'string' ? { id: v } : v), object);
 }
 
+const OPTIMIZER_EXAMPLES = 'e.g. random, genetic, bayesian, gradient, polaris';
+
+/** One stage of an optimizer schedule: `random`, `{id, options}`, or with `trials:` before the last stage. */
+const optimizerStageSchema = z.preprocess((v) => (typeof v === 'string' ? { id: v } : v), hinted(
+  z.strictObject({
+    id: hinted(z.string().regex(PLUGIN_ID), { expected: 'an optimizer plugin id', allowed: OPTIMIZER_EXAMPLES }),
+    options: hinted(z.record(z.string(), z.unknown()), { expected: 'a mapping of options', allowed: 'any mapping; validated by the optimizer' }).default({}),
+    trials: positiveInt('integer ≥ 1: trials this stage proposes before the next takes over').optional(),
+  }),
+  { expected: 'an optimizer id or {id, options, trials}', allowed: 'a plugin id, or a mapping with id, options and (before the last stage) trials' },
+));
+
+/**
+ * `optimizer:` — one optimizer (`random`, `{id, options}`) or a schedule, a list of stages each
+ * told every earlier trial (`[{id: random, trials: 16}, {id: bayesian}]`); normalised to a list.
+ * Every stage but the last needs `trials`.
+ */
+const optimizerScheduleSchema = hinted(
+  z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(optimizerStageSchema).min(1)).superRefine((stages, ctx) => {
+    stages.slice(0, -1).forEach((stage, k) => {
+      if (stage.trials === undefined) {
+        ctx.addIssue({ code: 'custom', path: [k, 'trials'], message: `stage ${k + 1} (${stage.id}) of the schedule needs trials: (how many it proposes before stage ${k + 2} takes over); only the last stage may be open` });
+      }
+    });
+  }),
+  { expected: 'an optimizer or a schedule of optimizers', allowed: `${OPTIMIZER_EXAMPLES}; or a list [{id: random, trials: 16}, {id: bayesian}]` },
+);
+
 const outputTemplate = hinted(
   z.string().min(1).superRefine((text, ctx) => {
     for (const match of text.matchAll(/\{([^}]*)\}/g)) {
@@ -92,7 +120,7 @@ export const runConfigSchema = hinted(
     seed: hinted(z.int().min(0).max(Number.MAX_SAFE_INTEGER), { expected: 'a non-negative integer', allowed: 'integer ≥ 0' }).default(1),
     workload: nonEmpty('a workload', 'a built-in name (resnet50, bert, unet, retinanet) or a path to a Timeloop problem YAML file or folder'),
     evaluator: componentSchema('evaluator', 'e.g. analytical, starlight, rtl, or a plugin of yours').default({ id: 'analytical', options: {} }),
-    optimizer: componentSchema('optimizer', 'e.g. random, genetic, bayesian, gradient, polaris').default({ id: 'random', options: {} }),
+    optimizer: optimizerScheduleSchema.default([{ id: 'random', options: {} }]),
     budget: hinted(
       z.strictObject({
         trials: positiveInt(`integer 1..${MAX_TRIALS} (more with polaris run --force)`).default(200),

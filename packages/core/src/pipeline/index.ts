@@ -5,3 +5,4 @@ export * from './run-lease.js';
 export * from './store-cached-mapper.js';
 export * from './trial-records.js';
 export * from './evaluate-through-store.js';
+export * from './scheduled-optimizer.js';
