@@ -109,6 +109,12 @@ concurrency: {analytical: 4, rtl: 2}
     ]);
   });
 
+  it('keys concurrency by fidelity and names the fidelities for another key', () => {
+    expect(problemsOf('workload: bert\nconcurrency: {rtl: 2, starlight: 2}')).toEqual([
+      expect.stringMatching(/^concurrency\.starlight: unknown key "starlight"; allowed: keys analytical, surrogate, rtl/),
+    ]);
+  });
+
   it('reads an optimizer schedule, each stage but the last with trials', () => {
     const config = parseRunConfig('workload: bert\noptimizer:\n  - {id: random, trials: 16}\n  - {id: bayesian, options: {kappa: 1}}\n', '/x/c.yaml');
     expect(config.optimizer).toEqual([{ id: 'random', options: {}, trials: 16 }, { id: 'bayesian', options: { kappa: 1 } }]);

@@ -144,8 +144,8 @@ export const runConfigSchema = hinted(
     }).default([]),
     store: nonEmpty('a store path', 'a path to a SQLite file, or :memory:').default('polaris-runs/runs.sqlite'),
     output: outputTemplate.default('polaris-runs/{name}-{seed}.json'),
-    concurrency: hinted(z.record(z.string().regex(PLUGIN_ID), positiveInt('integer ≥ 1 (parallel evaluations)')), {
-      expected: 'a mapping fidelity → parallel evaluations', allowed: 'e.g. {analytical: 4, rtl: 2}',
+    concurrency: hinted(z.partialRecord(z.enum(FIDELITIES), positiveInt('integer ≥ 1 (parallel evaluations)')), {
+      expected: 'a mapping fidelity → parallel evaluations', allowed: `keys ${FIDELITIES.join(', ')}; e.g. {analytical: 4, rtl: 2}`,
     }).default({}),
     retries: hinted(z.int().min(0).max(100), {
       expected: 'a number of retries', allowed: 'integer 0..100: extra evaluations, on resume, of a trial that failed recoverably (a hung or crashed simulator)',
