@@ -1,7 +1,10 @@
 import { ContainerModule } from 'inversify';
-import { EvaluatorFactory, MapperFactory, defineEvaluator, defineMapper, energyOptionSchema } from '@polaris/core';
+import {
+  DifferentiableModelFactory, EvaluatorFactory, MapperFactory, defineEvaluator, defineMapper, energyOptionSchema,
+} from '@polaris/core';
 import { z } from 'zod';
 import { AnalyticalMapper } from '../mapper/analytical-mapper.js';
+import { relaxedAnalyticalModelFactory } from '../relaxed/relaxed-plugin.js';
 import { AnalyticalEvaluator } from './analytical-evaluator.js';
 
 const evaluatorOptions = z.strictObject({
@@ -45,4 +48,5 @@ export const analyticalMapperFactory = defineMapper({
 export default new ContainerModule(({ bind }) => {
   bind<EvaluatorFactory>(EvaluatorFactory).toConstantValue(analyticalEvaluatorFactory);
   bind<MapperFactory>(MapperFactory).toConstantValue(analyticalMapperFactory);
+  bind<DifferentiableModelFactory>(DifferentiableModelFactory).toConstantValue(relaxedAnalyticalModelFactory);
 });

@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { z } from 'zod';
+import type { DifferentiableModel } from '../contracts/differentiable-model.js';
 import type { Evaluator } from '../contracts/evaluator.js';
 import type { Mapper } from '../contracts/mapper.js';
 import type { Optimizer } from '../contracts/optimizer.js';
@@ -70,12 +71,18 @@ export type PerformanceModelFactory<Options = DefaultOptions> = ComponentFactory
 /** DI token under which plugin modules bind their {@link PerformanceModelFactory} values. */
 export const PerformanceModelFactory = Symbol.for('polaris.PerformanceModelFactory');
 
+/** Creates {@link DifferentiableModel}s. Bound by plugins of kind `differentiable`. */
+export type DifferentiableModelFactory<Options = DefaultOptions> = ComponentFactory<DifferentiableModel, Options>;
+/** DI token under which plugin modules bind their {@link DifferentiableModelFactory} values. */
+export const DifferentiableModelFactory = Symbol.for('polaris.DifferentiableModelFactory');
+
 /** The component type each plugin kind produces. */
 export interface ComponentOfKind {
   evaluator: Evaluator;
   optimizer: Optimizer;
   mapper: Mapper;
   model: PerformanceModel;
+  differentiable: DifferentiableModel;
 }
 
 /** The factory token of each plugin kind. */
@@ -84,6 +91,7 @@ export const FACTORY_TOKENS: Readonly<Record<PluginKind, symbol>> = {
   optimizer: OptimizerFactory,
   mapper: MapperFactory,
   model: PerformanceModelFactory,
+  differentiable: DifferentiableModelFactory,
 };
 
 /**
@@ -94,3 +102,4 @@ export const defineEvaluator = <O = DefaultOptions>(factory: EvaluatorFactory<O>
 export const defineOptimizer = <O = DefaultOptions>(factory: OptimizerFactory<O>): OptimizerFactory<O> => factory;
 export const defineMapper = <O = DefaultOptions>(factory: MapperFactory<O>): MapperFactory<O> => factory;
 export const definePerformanceModel = <O = DefaultOptions>(factory: PerformanceModelFactory<O>): PerformanceModelFactory<O> => factory;
+export const defineDifferentiableModel = <O = DefaultOptions>(factory: DifferentiableModelFactory<O>): DifferentiableModelFactory<O> => factory;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** What a plugin contributes; one factory token per kind (see plugin-factories.ts). */
-export const PLUGIN_KINDS = ['evaluator', 'optimizer', 'mapper', 'model'] as const;
+export const PLUGIN_KINDS = ['evaluator', 'optimizer', 'mapper', 'model', 'differentiable'] as const;
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 
 const pluginId = z
