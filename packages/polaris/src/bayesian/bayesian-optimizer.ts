@@ -20,11 +20,16 @@ export interface BayesianOptimizerOptions {
   readonly warmup?: number;
   /** Share of model-phase trials that take a random pool candidate instead (default 0.1; seeded per trial). */
   readonly randomFraction?: number;
+  /** Share of the pool drawn around the best observed hardware, the rest uniform (default 0.5). */
+  readonly localFraction?: number;
   /** How the q points of a batch are kept apart (default `'believer'`). */
   readonly diversity?: DiversityRule;
   /** Hardware draws per warm-up trial before giving up when some layer fits no mapping (default 64). */
   readonly maxHardwareDraws?: number;
 }
+
+/** Best samples the local part of the pool is drawn around. */
+const LOCAL_CENTRES = 5;
 
 /** Model-phase state of one ask: the pool and its ranking. */
 interface ModelPhase {
@@ -79,7 +84,7 @@ export class BayesianOptimizer implements Optimizer {
     this.root = new Random(seed);
     this.settings = {
       acquisition: options.acquisition ?? 'lcb', kappa: options.kappa ?? 1, poolSize: options.poolSize ?? 1000, warmup: options.warmup ?? 10,
-      randomFraction: options.randomFraction ?? 0.1, diversity: options.diversity ?? 'believer', maxHardwareDraws: options.maxHardwareDraws ?? 64,
+      randomFraction: options.randomFraction ?? 0.1, localFraction: options.localFraction ?? 0.5, diversity: options.diversity ?? 'believer', maxHardwareDraws: options.maxHardwareDraws ?? 64,
     };
   }
 
@@ -130,7 +135,9 @@ export class BayesianOptimizer implements Optimizer {
     signal?.throwIfAborted();
     await this.model.fit(samples);
     signal?.throwIfAborted();
-    const pool = drawCandidatePool(this.space, this.root.fork(`pool-${index}`), this.settings.poolSize, exclude);
+    const pool = drawCandidatePool(this.space, this.root.fork(`pool-${index}`), {
+      size: this.settings.poolSize, exclude, centres: this.bestEncoded(samples), localFraction: this.settings.localFraction,
+    });
     const pending = [...this.pending, ...earlier];
     const pendingEncoded = new Float64Array(pending.length * this.space.dimension);
     pending.forEach((h, j) => this.space.encode(h, pendingEncoded, j * this.space.dimension));
@@ -142,13 +149,22 @@ export class BayesianOptimizer implements Optimizer {
     return { pool, ranking };
   }
 
+  /** The encoded hardware of the best samples (lowest EDP; at most {@link LOCAL_CENTRES}), k×d row-major. */
+  private bestEncoded(samples: readonly Sample[]): Float64Array {
+    const best = [...samples].sort((a, b) => a.evaluation.edp - b.evaluation.edp).slice(0, LOCAL_CENTRES);
+    const d = this.space.dimension;
+    const out = new Float64Array(best.length * d);
+    best.forEach((s, i) => this.space.encode(s.point.hardware, out, i * d));
+    return out;
+  }
+
   /** The ranking's next candidate (or, for a seeded share of trials, a random one) that maps. */
   private async modelPoint(index: number, { pool, ranking }: ModelPhase, signal: AbortSignal | undefined): Promise<DesignPoint | undefined> {
     const pick = this.root.fork(`pick-${index}`);
     const explore = pick.chance(this.settings.randomFraction);
     for (;;) {
       signal?.throwIfAborted();
-      const available = explore ? ranking.availableIndices() : undefined;
+      const available = explore ? ranking.availableIndices().filter((i) => i < pool.uniform) : undefined;
       const candidate = available ? (available.length > 0 ? pick.pick(available) : undefined) : await ranking.next();
       if (candidate === undefined) return undefined;
       const hardware = pool.hardware[candidate];

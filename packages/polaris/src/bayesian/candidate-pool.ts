@@ -11,6 +11,8 @@ export interface CandidatePool {
   readonly encoded: Float64Array;
   /** d, the columns of one encoding. */
   readonly dimension: number;
+  /** The first `uniform` candidates were drawn uniformly (the rest around the centres). */
+  readonly uniform: number;
 }
 
 /** A stable key of a hardware configuration (for de-duplication). */
@@ -18,23 +20,54 @@ export function hardwareKey(hardware: HardwareConfig): string {
   return `${hardware.peDim},${hardware.spKB},${hardware.accKB}`;
 }
 
+/** Where a pool's candidates come from. */
+export interface PoolOptions {
+  /** Candidates drawn (before de-duplication). */
+  readonly size: number;
+  /** Told or pending hardware, by {@link hardwareKey}: never a candidate. */
+  readonly exclude: ReadonlySet<string>;
+  /**
+   * Encoded points (k×d row-major, e.g. the best observed) to draw `localFraction` of the pool
+   * around: each such draw is a centre picked uniformly plus N(0, localSpread²) per column.
+   */
+  readonly centres?: Float64Array;
+  /** Share of the draws around `centres` (default 0: all uniform). */
+  readonly localFraction?: number;
+  /** σ of a local draw in encoded units (default 0.05). */
+  readonly localSpread?: number;
+}
+
 /**
- * Draws `size` points uniformly in the encoded cube and keeps the distinct decoded hardware
- * that is not in `exclude` (told or pending hardware): at most `size` candidates, fewer when
- * draws coincide (a narrow space). Deterministic in `random`'s seed path.
+ * Draws `size` points in the encoded cube — uniformly, and a `localFraction` of them around the
+ * centres — and keeps the distinct decoded hardware that is not excluded: at most `size`
+ * candidates, fewer when draws coincide (a narrow space). Deterministic in `random`'s seed path.
  */
-export function drawCandidatePool(space: HardwareSpace, random: Random, size: number, exclude: ReadonlySet<string>): CandidatePool {
-  const seen = new Set(exclude);
+export function drawCandidatePool(space: HardwareSpace, random: Random, options: PoolOptions): CandidatePool {
+  const d = space.dimension;
+  const seen = new Set(options.exclude);
+  const centres = options.centres ?? new Float64Array();
+  const k = centres.length / d;
+  const local = k > 0 ? Math.round(options.size * (options.localFraction ?? 0)) : 0;
+  const spread = options.localSpread ?? 0.05;
   const hardware: HardwareConfig[] = [];
-  for (let k = 0; k < size; k++) {
-    const candidate = space.decode(space.sampleEncoded(random));
+  let uniform = 0;
+  for (let draw = 0; draw < options.size; draw++) {
+    const isLocal = draw >= options.size - local;
+    let x: Float64Array;
+    if (isLocal) {
+      const c = random.int(0, k - 1);
+      x = Float64Array.from({ length: d }, (_, j) => centres[c * d + j] + random.normal(0, spread));
+    } else {
+      x = space.sampleEncoded(random);
+    }
+    const candidate = space.decode(x);
     const key = hardwareKey(candidate);
     if (seen.has(key)) continue;
     seen.add(key);
     hardware.push(candidate);
+    if (!isLocal) uniform += 1;
   }
-  const d = space.dimension;
   const encoded = new Float64Array(hardware.length * d);
   hardware.forEach((h, i) => space.encode(h, encoded, i * d));
-  return { hardware, encoded, dimension: d };
+  return { hardware, encoded, dimension: d, uniform };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type HardwareConfig, HardwareSpace, Random, type Sample, builtinWorkload } from '@polaris/core';
 import { flatDesignPoint, macsPerPeEvaluation, tinyWorkload } from '@polaris/core/testing';
-import { GaussianProcessFileError, GaussianProcessModel } from './gaussian-process-model.js';
+import { GaussianProcessFileError, GaussianProcessModel, fitSampleCount } from './gaussian-process-model.js';
 
 const workload = tinyWorkload();
 const space = new HardwareSpace();
@@ -52,11 +52,29 @@ describe('GaussianProcessModel', () => {
     expect(after.std[1]).toBeCloseTo(before.std[1], 3);
   });
 
-  it('update adds samples with a warm start', async () => {
+  it('a growing pending list gives exactly what a fresh prediction with the whole list gives', async () => {
     const model = new GaussianProcessModel(space, 1);
-    await model.fit(samples.slice(0, 20));
-    await model.update(samples.slice(20));
-    expect(model.posterior!.size).toBe(40);
+    await model.fit(samples.slice(0, 15));
+    const pool = samples.slice(15).map((s) => s.point.hardware);
+    const [a, b] = [{ peDim: 32, spKB: 300, accKB: 40 }, { peDim: 8, spKB: 20, accKB: 100 }];
+    await model.predictHardware(pool, workload, { pending: [a] });
+    const grown = await model.predictHardware(pool, workload, { pending: [a, b] });
+    const fresh = await model.predictHardware([...pool], workload, { pending: [a, b] });
+    expect([...grown.std]).toEqual([...fresh.std]);
+    expect([...grown.mean]).toEqual([...fresh.mean]);
+  });
+
+  it('update gives the model a fit on every sample gives, and refits θ only at the schedule steps', async () => {
+    const updated = new GaussianProcessModel(space, 1);
+    await updated.fit(samples.slice(0, 20));
+    await updated.update(samples.slice(20));
+    const fitted = new GaussianProcessModel(space, 1);
+    await fitted.fit(samples);
+    expect(updated.posterior!.size).toBe(40);
+    expect([...updated.posterior!.theta]).toEqual([...fitted.posterior!.theta]);
+    // The steps: 16, 20, 25, 31, 38, 47, …, 112, 140 (each ⌊1.25×⌋ the last); 39 and 40 samples share m = 38.
+    expect(fitSampleCount(40, 150)).toBe(38);
+    expect([10, 16, 24, 25, 46, 150, 1000].map((n) => fitSampleCount(n, 150))).toEqual([10, 16, 20, 25, 38, 140, 140]);
   });
 
   it('saves and loads to the same predictions, and names the file when it is damaged', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -7,19 +8,28 @@ import {
 } from '@polaris/core';
 import { z } from 'zod';
 import { type HyperparameterBounds, fitHyperparameters } from './fit-hyperparameters.js';
-import { GaussianProcess } from './gaussian-process.js';
+import { hardwareKey } from './candidate-pool.js';
+import { GaussianProcess, type PointsPosterior } from './gaussian-process.js';
 
 /** Options of {@link GaussianProcessModel}. */
 export interface GaussianProcessModelOptions {
-  /** Hyperparameter starts per {@link GaussianProcessModel.fit} (default 3). */
+  /** Hyperparameter starts per fit: a fixed centre, then seeded draws (default 2). */
   readonly restarts?: number;
-  /** Gradient steps per start (default 60). */
+  /** Gradient steps per start (default 50). */
   readonly maxIterations?: number;
   /**
-   * The hyperparameters are fitted on at most this many samples (default 150; a seeded subset
-   * above it), the posterior always on every sample: the likelihood costs O(n³) per step.
+   * The hyperparameters are fitted on the first m samples, m the largest step of the schedule
+   * n ≤ 16, then ⌊16·1.25^k⌋, that does not exceed the sample count or `maxFitSamples`
+   * (default 150), and memoised by those samples: the likelihood costs O(m³) per step, and this
+   * way a run of hundreds of trials refits about a dozen times, while each fit stays a function
+   * of the samples alone. The posterior conditions on the samples given by `maxSamples`.
    */
   readonly maxFitSamples?: number;
+  /**
+   * The posterior conditions on at most this many samples (default 500): above it, the best half
+   * by EDP and the most recent of the rest, so an ask stays O(maxSamples³) on long runs.
+   */
+  readonly maxSamples?: number;
   readonly bounds?: HyperparameterBounds;
 }
 
@@ -49,13 +59,17 @@ const savedModelSchema = z.object({
  * mappings the run's mapper gives it, which is why it offers {@link predictHardware}.
  *
  * `fit` chooses lengthscales, signal and noise variance by maximising the log marginal
- * likelihood (seeded restarts, see `fitHyperparameters`) and is a deterministic function of
- * (samples in order, seed, options). `update` adds samples with one warm-started ascent from
- * the current hyperparameters. Predictions are of the latent ln EDP: σ excludes the noise.
+ * likelihood (seeded restarts, see `fitHyperparameters`) on a prefix of the samples, then
+ * conditions on the samples, and is a deterministic function of (samples in order, seed,
+ * options). Predictions are of the latent ln EDP: σ excludes the noise.
  * One model describes one workload.
  */
 export class GaussianProcessModel implements PerformanceModel {
   readonly id = 'gp';
+  /** Hyperparameters by the samples they were fitted on (a digest): fits are pure, so this is a memo. */
+  private readonly fitted = new Map<string, Float64Array>();
+  /** See {@link pointsPosterior}. */
+  private lastPosterior?: { gp: GaussianProcess; hardware: readonly HardwareConfig[]; posterior: PointsPosterior; believed: string[] };
   private state?: {
     readonly gp: GaussianProcess;
     readonly workload: string;
@@ -83,12 +97,16 @@ export class GaussianProcessModel implements PerformanceModel {
     await this.train(workload, hardware, logEdp);
   }
 
-  /** Adds samples (same workload) and refits, warm-started from the current hyperparameters. */
+  /**
+   * Adds samples (same workload): the posterior conditions on them, and the hyperparameters are
+   * refitted only when the fit schedule reaches a new step (see `maxFitSamples`) — the same
+   * model `fit` on every sample gives.
+   */
   async update(samples: readonly Sample[]): Promise<void> {
     if (!this.state) return this.fit(samples);
     const added = this.readSamples(samples);
     if (added.workload !== this.state.workload) throw new RangeError('GaussianProcessModel.update: the samples are of another workload than the fitted ones');
-    await this.train(this.state.workload, [...this.state.hardware, ...added.hardware], [...this.state.logEdp, ...added.logEdp], this.state.gp.theta);
+    await this.train(this.state.workload, [...this.state.hardware, ...added.hardware], [...this.state.logEdp, ...added.logEdp]);
   }
 
   async predict(points: readonly DesignPoint[], workload: Workload): Promise<Prediction> {
@@ -101,12 +119,31 @@ export class GaussianProcessModel implements PerformanceModel {
     if (workloadHash(workload) !== state.workload) {
       throw new RangeError(`GaussianProcessModel: fitted on another workload than "${workload.name}"; fit one model per workload`);
     }
-    const gp = options.pending && options.pending.length > 0 ? state.gp.believe(this.encode(options.pending)) : state.gp;
-    const { mean, variance } = gp.predict(this.encode(hardware));
+    const { mean, variance } = this.pointsPosterior(state.gp, hardware, options.pending ?? []);
     return {
       mean: mean.map((m) => state.offset + state.scale * m),
       std: variance.map((v) => state.scale * Math.sqrt(v)),
     };
+  }
+
+  /**
+   * The posterior at `hardware` having believed `pending` in order. The last one is kept: the
+   * kriging believer asks for one pool with a growing pending list, and the next call only adds
+   * the new believed points — the same operations, in the same order, as computing it afresh.
+   * (`hardware` arrays are treated as immutable.)
+   */
+  private pointsPosterior(gp: GaussianProcess, hardware: readonly HardwareConfig[], pending: readonly HardwareConfig[]): PointsPosterior {
+    const keys = pending.map(hardwareKey);
+    let last = this.lastPosterior;
+    if (!last || last.gp !== gp || last.hardware !== hardware || last.believed.some((key, j) => key !== keys[j])) {
+      last = { gp, hardware, posterior: gp.at(this.encode(hardware)), believed: [] };
+      this.lastPosterior = last;
+    }
+    for (let j = last.believed.length; j < pending.length; j++) {
+      last.posterior.believe(this.encode([pending[j]]));
+      last.believed.push(keys[j]);
+    }
+    return last.posterior;
   }
 
   async save(dir: string): Promise<void> {
@@ -135,10 +172,7 @@ export class GaussianProcessModel implements PerformanceModel {
     if (JSON.stringify(parsed.ranges) !== JSON.stringify(this.space.ranges)) {
       throw new GaussianProcessFileError(`${path}: saved for the space ${JSON.stringify(parsed.ranges)}, not ${JSON.stringify(this.space.ranges)}`);
     }
-    const { offset, scale } = standardisation(parsed.logEdp);
-    const targets = Float64Array.from(parsed.logEdp, (v) => (v - offset) / scale);
-    const gp = GaussianProcess.condition(this.encode(parsed.hardware), targets, this.space.dimension, parsed.theta);
-    this.state = { gp, workload: parsed.workload, hardware: parsed.hardware, logEdp: parsed.logEdp, offset, scale };
+    this.condition(parsed.workload, parsed.hardware, parsed.logEdp, Float64Array.from(parsed.theta));
   }
 
   private readSamples(samples: readonly Sample[]) {
@@ -156,32 +190,37 @@ export class GaussianProcessModel implements PerformanceModel {
     return { workload, hardware, logEdp };
   }
 
-  private async train(workload: string, hardware: readonly HardwareConfig[], logEdp: readonly number[], warmStart?: Float64Array): Promise<void> {
-    const d = this.space.dimension;
-    const inputs = this.encode(hardware);
-    const { offset, scale } = standardisation(logEdp);
-    const targets = Float64Array.from(logEdp, (v) => (v - offset) / scale);
-    const subset = this.fitSubset(logEdp.length);
-    const fitInputs = new Float64Array(subset.length * d);
-    subset.forEach((row, k) => fitInputs.set(inputs.subarray(row * d, (row + 1) * d), k * d));
-    const { theta } = await fitHyperparameters(fitInputs, subset.length, d, Float64Array.from(subset, (row) => targets[row]),
-      new Random(this.seed).fork('gp-hyperparameters'), {
-        restarts: warmStart ? 1 : (this.options.restarts ?? 3),
-        maxIterations: this.options.maxIterations ?? 60,
-        bounds: this.options.bounds,
-        initial: warmStart,
-        pause: () => yieldToEventLoop(),
-      });
-    const gp = GaussianProcess.condition(inputs, targets, d, theta);
+  private async train(workload: string, hardware: readonly HardwareConfig[], logEdp: readonly number[]): Promise<void> {
+    this.condition(workload, hardware, logEdp, await this.hyperparameters(hardware, logEdp));
+  }
+
+  /** The posterior at θ on the samples `maxSamples` keeps (all of them are remembered, for save and update). */
+  private condition(workload: string, hardware: readonly HardwareConfig[], logEdp: readonly number[], theta: Float64Array): void {
+    const rows = posteriorRows(logEdp, this.options.maxSamples ?? 500);
+    const kept = { hardware: rows.map((r) => hardware[r]), logEdp: rows.map((r) => logEdp[r]) };
+    const { offset, scale } = standardisation(kept.logEdp);
+    const targets = Float64Array.from(kept.logEdp, (v) => (v - offset) / scale);
+    const gp = GaussianProcess.condition(this.encode(kept.hardware), targets, this.space.dimension, theta);
     this.state = { gp, workload, hardware: [...hardware], logEdp: [...logEdp], offset, scale };
   }
 
-  /** Rows the hyperparameters are fitted on: all, or a seeded subset of `maxFitSamples` in row order. */
-  private fitSubset(n: number): number[] {
-    const rows = Array.from({ length: n }, (_, i) => i);
-    const max = this.options.maxFitSamples ?? 150;
-    if (n <= max) return rows;
-    return new Random(this.seed).fork(`gp-subset-${n}`).shuffle(rows).slice(0, max).sort((a, b) => a - b);
+  /** θ fitted on the first m samples (see {@link GaussianProcessModelOptions.maxFitSamples}), memoised. */
+  private async hyperparameters(hardware: readonly HardwareConfig[], logEdp: readonly number[]): Promise<Float64Array> {
+    const m = fitSampleCount(logEdp.length, this.options.maxFitSamples ?? 150);
+    const key = createHash('sha256').update(JSON.stringify([hardware.slice(0, m), logEdp.slice(0, m)])).digest('hex');
+    const cached = this.fitted.get(key);
+    if (cached) return cached;
+    const values = logEdp.slice(0, m);
+    const { offset, scale } = standardisation(values);
+    const { theta } = await fitHyperparameters(this.encode(hardware.slice(0, m)), m, this.space.dimension,
+      Float64Array.from(values, (v) => (v - offset) / scale), new Random(this.seed).fork('gp-hyperparameters'), {
+        restarts: this.options.restarts ?? 2,
+        maxIterations: this.options.maxIterations ?? 50,
+        bounds: this.options.bounds,
+        pause: () => yieldToEventLoop(),
+      });
+    this.fitted.set(key, theta);
+    return theta;
   }
 
   /** Encodes hardware as k×d row-major rows. @throws RangeError for hardware outside the space. */
@@ -191,6 +230,25 @@ export class GaussianProcessModel implements PerformanceModel {
     hardware.forEach((h, i) => this.space.encode(h, out, i * d));
     return out;
   }
+}
+
+/** m for n samples: n up to 16, then the largest ⌊16·1.25^k⌋ ≤ min(n, max). */
+export function fitSampleCount(n: number, max: number): number {
+  const limit = Math.min(n, max);
+  if (limit <= 16) return limit;
+  let m = 16;
+  while (Math.floor(m * 1.25) <= limit) m = Math.floor(m * 1.25);
+  return m;
+}
+
+/** Row indices (ascending) the posterior keeps: all, or the best ⌈max/2⌉ by value and the most recent of the rest. */
+function posteriorRows(values: readonly number[], max: number): number[] {
+  const rows = values.map((_, i) => i);
+  if (values.length <= max) return rows;
+  const best = [...rows].sort((a, b) => values[a] - values[b] || a - b).slice(0, Math.ceil(max / 2));
+  const kept = new Set(best);
+  for (let i = values.length - 1; i >= 0 && kept.size < max; i--) kept.add(i);
+  return [...kept].sort((a, b) => a - b);
 }
 
 /** Mean and standard deviation (floored at 1e-9, 1 for one value) to standardise targets with. */

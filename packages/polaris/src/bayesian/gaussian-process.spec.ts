@@ -90,11 +90,11 @@ describe('GaussianProcess posterior', () => {
     const theta = packed([0.3, 0.4], 1, 1e-4);
     const gp = GaussianProcess.condition(x, Float64Array.of(0.5, -1, 0.3), 2, theta);
     const pending = Float64Array.of(0.35, 0.35);
-    const believed = gp.believe(pending);
+    const grid = Float64Array.of(0.35, 0.35, 0.5, 0.5, 0.9, 0.1);
+    const a = gp.at(grid);
+    a.believe(pending);
     const pendingMean = gp.predict(pending).mean[0];
     const direct = GaussianProcess.condition(Float64Array.of(...x, ...pending), Float64Array.of(0.5, -1, 0.3, pendingMean), 2, theta);
-    const grid = Float64Array.of(0.35, 0.35, 0.5, 0.5, 0.9, 0.1);
-    const a = believed.predict(grid);
     const b = direct.predict(grid);
     const before = gp.predict(grid);
     for (let i = 0; i < 3; i++) {

@@ -1,4 +1,4 @@
-import { type CholeskyFactor, choleskySolve, choleskyWithJitter, extendCholesky, solveLower } from './cholesky.js';
+import { type CholeskyFactor, choleskySolve, choleskyWithJitter, extendCholesky } from './cholesky.js';
 import { type KernelHyperparameters, crossKernel, observationCovariance, unpackHyperparameters } from './matern52-kernel.js';
 
 /** Posterior of the latent function at m points, in the GP's (standardised) target units. */
@@ -12,7 +12,7 @@ export interface LatentPosterior {
 /**
  * An exact Gaussian process posterior with a zero prior mean and the ARD Matérn-5/2 kernel,
  * for fixed hyperparameters: K = k(X, X) + σn²I = L·Lᵀ (Cholesky with jitter), α = K⁻¹y.
- * Immutable; {@link believe} returns a new posterior.
+ * Immutable; {@link at} gives the posterior at fixed points, to which the kriging believer adds.
  */
 export class GaussianProcess {
   readonly hyperparameters: KernelHyperparameters;
@@ -58,52 +58,81 @@ export class GaussianProcess {
    * @param points m×d row-major encoded points.
    */
   predict(points: Float64Array): LatentPosterior {
-    const { d, size: n } = this;
-    const m = points.length / d;
-    const cross = crossKernel(this.inputs, n, points, m, this.hyperparameters); // n×m
-    const mean = new Float64Array(m);
-    const variance = new Float64Array(m);
-    const column = new Float64Array(n);
-    for (let j = 0; j < m; j++) {
-      let mu = 0;
-      for (let i = 0; i < n; i++) {
-        column[i] = cross[i * m + j];
-        mu += column[i] * this.alpha[i];
-      }
-      mean[j] = mu;
-      const v = solveLower(this.factor, column);
-      let explained = 0;
-      for (let i = 0; i < n; i++) explained += v[i] * v[i];
-      variance[j] = Math.max(0, this.hyperparameters.signalVariance - explained);
-    }
+    const { mean, variance } = this.at(points);
     return { mean, variance };
   }
 
-  /**
-   * The kriging believer: the posterior after also observing each of `points` at its current
-   * posterior mean. The mean stays the same everywhere; the variance shrinks near `points`.
-   * O(k·n²) for k points (the Cholesky factor is extended row by row).
-   * @param points k×d row-major encoded points.
-   */
-  believe(points: Float64Array): GaussianProcess {
-    const { d } = this;
-    const k = points.length / d;
-    if (k === 0) return this;
-    const believed = this.predict(points).mean;
-    let factor = this.factor;
-    let inputs = this.inputs;
-    for (let p = 0; p < k; p++) {
-      const point = points.subarray(p * d, (p + 1) * d);
-      const column = crossKernel(inputs, inputs.length / d, point, 1, this.hyperparameters);
-      factor = extendCholesky(factor, column, this.hyperparameters.signalVariance + this.hyperparameters.noiseVariance);
-      const grown = new Float64Array(inputs.length + d);
-      grown.set(inputs);
-      grown.set(point, inputs.length);
-      inputs = grown;
+  /** The posterior at m fixed points (m×d row-major), to which believed observations can be added. */
+  at(points: Float64Array): PointsPosterior {
+    return new PointsPosterior(this.inputs, this.d, this.hyperparameters, this.factor, this.alpha, points);
+  }
+}
+
+/**
+ * The posterior at m fixed points, kept current as the kriging believer adds observations one
+ * at a time, each at its posterior mean: the mean never changes, the variance shrinks near them.
+ * V = L⁻¹·k(X, points) (n×m) is computed once, O(n²·m); each believed point adds a row to L and
+ * to V, O((n+k)² + (n+k)·m) — instead of refactorising and re-solving for every batch member.
+ */
+export class PointsPosterior implements LatentPosterior {
+  readonly mean: Float64Array;
+  readonly variance: Float64Array;
+  /** Rows of V = L⁻¹·k(X', points), one per observation (real, then believed), each of length m. */
+  private readonly rows: Float64Array[] = [];
+
+  constructor(
+    private inputs: Float64Array,
+    private readonly d: number,
+    private readonly hp: KernelHyperparameters,
+    private factor: CholeskyFactor,
+    alpha: Float64Array,
+    /** m×d row-major. */
+    private readonly points: Float64Array,
+  ) {
+    const n = factor.n;
+    const m = points.length / d;
+    const cross = crossKernel(inputs, n, points, m, hp); // n×m
+    this.mean = new Float64Array(m);
+    this.variance = new Float64Array(m).fill(hp.signalVariance);
+    const l = factor.lower;
+    for (let i = 0; i < n; i++) {
+      const row = cross.slice(i * m, (i + 1) * m);
+      for (let c = 0; c < m; c++) this.mean[c] += alpha[i] * row[c];
+      this.addRow(row, l.subarray(i * n, i * n + i + 1));
     }
-    const targets = new Float64Array(this.size + k);
-    targets.set(this.targets);
-    targets.set(believed, this.size);
-    return new GaussianProcess(inputs, targets, d, this.theta, factor, choleskySolve(factor, targets));
+  }
+
+  /** Adds an observation at `point` (length d, encoded) equal to its posterior mean. */
+  believe(point: Float64Array): void {
+    const { d, hp } = this;
+    const m = this.mean.length;
+    const size = this.factor.n;
+    const column = crossKernel(this.inputs, size, point, 1, hp);
+    this.factor = extendCholesky(this.factor, column, hp.signalVariance + hp.noiseVariance);
+    const n1 = size + 1;
+    this.addRow(crossKernel(point, 1, this.points, m, hp), this.factor.lower.subarray(size * n1, size * n1 + n1));
+    const grown = new Float64Array(this.inputs.length + d);
+    grown.set(this.inputs);
+    grown.set(point, this.inputs.length);
+    this.inputs = grown;
+  }
+
+  /**
+   * Forward substitution of one row of V: `row` (k(x_r, points), length m) minus Σ_k L_rk·V_k,
+   * divided by L_rr, where `factorRow` is row r of L up to its diagonal; then σ² −= row².
+   */
+  private addRow(row: Float64Array, factorRow: Float64Array): void {
+    const r = factorRow.length - 1;
+    for (let k = 0; k < r; k++) {
+      const lrk = factorRow[k];
+      const earlier = this.rows[k];
+      for (let c = 0; c < row.length; c++) row[c] -= lrk * earlier[c];
+    }
+    const pivot = factorRow[r];
+    for (let c = 0; c < row.length; c++) {
+      row[c] /= pivot;
+      this.variance[c] = Math.max(0, this.variance[c] - row[c] * row[c]);
+    }
+    this.rows.push(row);
   }
 }
