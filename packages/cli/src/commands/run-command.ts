@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import {
   type Evaluator, HardwareSpace, Mapper, type Mapper as MapperType, type Optimizer, type RunConfig, ScheduledOptimizer, Store,
-  StoreCachedMapper, type Workload,
+  StoreCachedMapper, type Fidelity, type Workload,
   type SearchRun, type SearchSummary, expandOutputPath, loadRunConfig, openStore, resolveWorkload, runSearch,
   resolveEnergySetting,
 } from '@polaris/core';
@@ -14,6 +14,7 @@ import { stopOnSignals } from '../host/stop-on-signals.js';
 import { formatDesignReport } from '../render/format-design-report.js';
 import { renderSearchEvents } from '../render/render-search-events.js';
 import { EXIT } from './exit-codes.js';
+import { UsageError } from './usage-error.js';
 import { buildResultDocument } from './result-document.js';
 
 /** Flags of `polaris run` that override the config. */
@@ -43,20 +44,18 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
   const store = openStore(config.store);
   try {
     registry.container.bind(Store).toConstantValue(store);
-    // The config's `energy` table prices the built-in fidelities; evaluator options may override it.
-    const evaluator: Evaluator = await createEvaluator(registry, config.evaluator.id, energy, {
-      options: config.evaluator.options, seed: config.seed, workload,
-    });
-    const { mapper } = await mapperForEvaluators(registry, [evaluator], energy, config.seed);
+    const { evaluator, evaluators } = await createRunEvaluators(registry, config, energy, workload);
+    const { mapper } = await mapperForEvaluators(registry, [evaluator, ...Object.values(evaluators)], energy, config.seed);
     // Mapping is the costly part of a trial: answers are kept in the store, so a killed run loses none.
     const cachedMapper = new StoreCachedMapper(mapper, store);
     registry.container.bind<MapperType>(Mapper).toConstantValue(cachedMapper);
     const optimizer = await createOptimizer(registry, config, workload, hardwareSpace);
     const runId = runIdFor(config);
-    log(`run ${runId}: ${workload.name} (${workload.layers.length} unique layers), evaluator ${evaluator.id} (${evaluator.fidelity} fidelity), ` +
+    const others = Object.values(evaluators).map((e) => `, ${e.id} (${e.fidelity})`).join('');
+    log(`run ${runId}: ${workload.name} (${workload.layers.length} unique layers), evaluator ${evaluator.id} (${evaluator.fidelity} fidelity)${others}, ` +
       `optimizer ${optimizer.id}, ${config.budget.trials} trials, seed ${config.seed}; store ${config.store}`);
     const search = runSearch({
-      optimizer, evaluator, store, workload, runId,
+      optimizer, evaluator, evaluators, store, workload, runId,
       budget: config.budget,
       concurrency: config.concurrency,
       retries: config.retries,
@@ -78,6 +77,29 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * The run's primary evaluator (`evaluator:`) and those of other fidelities (`evaluators:`), each
+ * priced with the config's `energy` table (evaluator options may override it).
+ * @throws UsageError when two evaluators have the same fidelity.
+ */
+async function createRunEvaluators(
+  registry: ReturnType<typeof createRegistry>, config: RunConfig, energy: ReturnType<typeof resolveEnergySetting>, workload: Workload,
+): Promise<{ evaluator: Evaluator; evaluators: Partial<Record<Fidelity, Evaluator>> }> {
+  const create = (component: RunConfig['evaluator']) => createEvaluator(registry, component.id, energy, { options: component.options, seed: config.seed, workload });
+  const evaluator = await create(config.evaluator);
+  const evaluators: Partial<Record<Fidelity, Evaluator>> = {};
+  for (const component of config.evaluators) {
+    const other = await create(component);
+    const clash = other.fidelity === evaluator.fidelity ? evaluator : evaluators[other.fidelity];
+    if (clash) {
+      throw new UsageError(`evaluators: ${other.id} evaluates at the ${other.fidelity} fidelity, as ${clash.id} does; `
+        + 'a run has one evaluator per fidelity — remove one of them');
+    }
+    evaluators[other.fidelity] = other;
+  }
+  return { evaluator, evaluators };
+}
 
 /** The config's optimizer: one plugin optimizer, or a {@link ScheduledOptimizer} of its stages. */
 async function createOptimizer(

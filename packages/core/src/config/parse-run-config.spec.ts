@@ -32,6 +32,7 @@ describe('parseRunConfig', () => {
       store: '/work/exp/polaris-runs/runs.sqlite',
       output: '/work/exp/polaris-runs/{name}-{seed}.json',
       concurrency: {},
+      evaluators: [],
       retries: 2,
       lock: { heartbeatSeconds: 5, expirySeconds: 30 },
     });

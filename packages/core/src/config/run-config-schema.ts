@@ -14,6 +14,7 @@ import { hinted } from './config-hints.js';
  * seed: 1
  * workload: resnet50            # built-in name, or a Timeloop problem YAML file / folder
  * evaluator: analytical         # evaluator plugin that scores points, or {id, options}
+ * evaluators: [rtl]             # evaluators of other fidelities a multi-fidelity optimizer may ask for
  * optimizer: {id: random, options: {}}   # or `optimizer: random`, or a schedule: [{id: random, trials: 16}, {id: bayesian}]
  * budget: {trials: 200, batch: 8}        # optional `minutes` (over all sessions) and `evaluations: {rtl: 100}`
  * space: {peDim: [2, 128], spKB: [1, 2048], accKB: [1, 2048]}  # narrows the template
@@ -147,6 +148,9 @@ export const runConfigSchema = hinted(
     concurrency: hinted(z.partialRecord(z.enum(FIDELITIES), positiveInt('integer ≥ 1 (parallel evaluations)')), {
       expected: 'a mapping fidelity → parallel evaluations', allowed: `keys ${FIDELITIES.join(', ')}; e.g. {analytical: 4, rtl: 2}`,
     }).default({}),
+    evaluators: hinted(z.array(componentSchema('evaluator', 'e.g. analytical, rtl, or a plugin of yours')), {
+      expected: 'a list of evaluators', allowed: 'evaluators of other fidelities an optimizer may ask for, e.g. [rtl] beside evaluator: analytical',
+    }).default([]),
     retries: hinted(z.int().min(0).max(100), {
       expected: 'a number of retries', allowed: 'integer 0..100: extra evaluations, on resume, of a trial that failed recoverably (a hung or crashed simulator)',
     }).default(2),

@@ -1,11 +1,28 @@
 import type { DesignPoint } from '../domain/design-point.js';
-import type { EvaluationResult } from '../domain/evaluation.js';
+import type { EvaluationResult, Fidelity } from '../domain/evaluation.js';
 
-/** A told result: the point that was asked and what came back. */
+/** A told result: the point that was asked, the fidelity that evaluated it and what came back. */
 export interface Trial {
   readonly point: DesignPoint;
   readonly result: EvaluationResult;
+  /** Absent: the run's primary fidelity (its `evaluator`). */
+  readonly fidelity?: Fidelity;
 }
+
+/** A point an optimizer wants evaluated at a given fidelity (the run must have an evaluator for it). */
+export interface FidelityRequest {
+  readonly point: DesignPoint;
+  readonly fidelity: Fidelity;
+}
+
+/** What `ask` returns per trial: a point (for the run's primary fidelity) or a {@link FidelityRequest}. */
+export type Proposal = DesignPoint | FidelityRequest;
+
+/** The point of a proposal. */
+export const proposalPoint = (proposal: Proposal): DesignPoint => ('point' in proposal ? proposal.point : proposal);
+
+/** The fidelity a proposal asks for (undefined: the run's primary fidelity). */
+export const proposalFidelity = (proposal: Proposal): Fidelity | undefined => ('point' in proposal ? proposal.fidelity : undefined);
 
 /** What {@link Optimizer.ask} may use while it proposes. */
 export interface AskContext {
@@ -26,11 +43,12 @@ export interface AskContext {
 export interface Optimizer {
   readonly id: string;
   /**
-   * Proposes up to `n` new points (fewer when the space is exhausted). An ask that computes for
+   * Proposes up to `n` new points (fewer when the space is exhausted), each for the run's
+   * primary fidelity or, as a {@link FidelityRequest}, for another one. An ask that computes for
    * more than a few milliseconds must be asynchronous and yield to the event loop between steps,
    * so that signals (Ctrl-C), heartbeats and progress keep running.
    */
-  ask(n: number, context?: AskContext): Promise<DesignPoint[]> | DesignPoint[];
+  ask(n: number, context?: AskContext): Promise<Proposal[]> | Proposal[];
   /** Reports results of earlier asks (or stored trials, on resume). */
   tell(trials: readonly Trial[]): void;
 }

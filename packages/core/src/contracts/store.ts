@@ -39,6 +39,8 @@ export interface TrialRecord {
   readonly index: number;
   readonly pointHash: string;
   readonly point: DesignPoint;
+  /** The fidelity that evaluates the trial; absent for the run's primary fidelity. */
+  readonly fidelity?: Fidelity;
   /** Asked, not finished: no evaluation and no error yet. */
   readonly running?: boolean;
   /** Absent when the evaluation failed or is still running. */

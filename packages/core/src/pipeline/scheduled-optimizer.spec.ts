@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Optimizer, Trial } from '../contracts/optimizer.js';
+import { type Optimizer, proposalPoint, type Trial } from '../contracts/optimizer.js';
 import { hashDesignPoint } from '../domain/design-point.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { describeOptimizerContract } from '../testing/optimizer-contract.js';
@@ -42,7 +42,7 @@ describe('ScheduledOptimizer', () => {
     const drive = async (optimizer: Optimizer, told: Trial[], rounds: number) => {
       const asked: string[] = [];
       for (let r = 0; r < rounds; r++) {
-        const points = await optimizer.ask(3);
+        const points = (await optimizer.ask(3)).map(proposalPoint);
         const trials = points.map((point): Trial => ({ point, result: { ok: false, pointHash: hashDesignPoint(point), error: 'x', recoverable: false } }));
         optimizer.tell(trials);
         told.push(...trials);

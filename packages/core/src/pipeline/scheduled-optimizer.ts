@@ -1,5 +1,4 @@
-import type { AskContext, Optimizer, Trial } from '../contracts/optimizer.js';
-import type { DesignPoint } from '../domain/design-point.js';
+import type { AskContext, Optimizer, Proposal, Trial } from '../contracts/optimizer.js';
 
 /** One stage of a schedule: an optimizer and how many trials it proposes (the last stage: no limit). */
 export interface OptimizerStage {
@@ -46,7 +45,7 @@ export class ScheduledOptimizer implements Optimizer {
     return { stage: this.stages.length - 1, left: Number.POSITIVE_INFINITY };
   }
 
-  async ask(n: number, context?: AskContext): Promise<DesignPoint[]> {
+  async ask(n: number, context?: AskContext): Promise<Proposal[]> {
     if (n <= 0) return [];
     const { stage, left } = this.stageAt(this.history.length + this.pending);
     this.activate(stage);

@@ -28,7 +28,10 @@ export interface SearchBudget {
 /** Everything a search needs; components come from the plugin registry. */
 export interface SearchOptions {
   readonly optimizer: Optimizer;
+  /** The run's primary evaluator: points asked without a fidelity go to it; `best` is its best. */
   readonly evaluator: Evaluator;
+  /** Evaluators of other fidelities that the optimizer may ask for ({@link FidelityRequest}s). */
+  readonly evaluators?: Partial<Record<Fidelity, Evaluator>>;
   readonly store: Store;
   readonly workload: Workload;
   /** Trials of an existing run with this id are told to the optimizer first (resume). */

@@ -1,11 +1,12 @@
-import { Observable, Subscription } from 'rxjs';
-import type { Trial } from '../contracts/optimizer.js';
+import { Observable } from 'rxjs';
+import type { Evaluator } from '../contracts/evaluator.js';
+import { type Proposal, proposalFidelity, proposalPoint, type Trial } from '../contracts/optimizer.js';
 import type { TrialRecord } from '../contracts/store.js';
 import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
-import type { EvaluationResult } from '../domain/evaluation.js';
+import type { EvaluationResult, Fidelity } from '../domain/evaluation.js';
 import { workloadHash } from '../domain/workload-hash.js';
-import { evaluateThroughStore } from './evaluate-through-store.js';
 import { RunLease } from './run-lease.js';
+import { askUnlessStopped, evaluateSlots, type Slot } from './search-slots.js';
 import type { BestTrial, SearchEvent, SearchOptions, SearchStop, SearchSummary } from './search-event.js';
 import { recordResult, recordTrial, retryable } from './trial-records.js';
 
@@ -14,10 +15,11 @@ import { recordResult, recordTrial, retryable } from './trial-records.js';
  * stops asking and cancels evaluations in flight, as does aborting `options.signal` (which
  * still emits `finished` with `stoppedBy: 'aborted'`).
  *
- * Each round: `ask(batch)` → reuse evaluations the store has for (fidelity, point hash,
- * evaluator version, workload hash) → evaluate the rest (mergeMap, concurrency per fidelity)
- * → `putEvaluation` as each arrives, `appendTrial` in ask order → `tell` the whole batch in
- * ask order. So the trial sequence of a seeded optimizer does not depend on which evaluation
+ * Each round: `ask(batch)` → store every proposal as a `running` trial → reuse evaluations the
+ * store has for (fidelity, point hash, evaluator version, workload hash) → evaluate the rest,
+ * each at the fidelity its proposal names (one evaluator per fidelity, concurrency per
+ * fidelity) → `putEvaluation` as each arrives, the trial's result in ask order → `tell` the
+ * whole batch in ask order. So the trial sequence of a seeded optimizer does not depend on which evaluation
  * finishes first, and everything told is already durable. Failed evaluations become trials
  * with an error; the run goes on. The stream errors only when the optimizer or store throws,
  * or another live process holds the run's write lock ({@link RunLease}).
@@ -43,19 +45,6 @@ export function searchEvents(options: SearchOptions): Observable<SearchEvent> {
   });
 }
 
-/** One trial of the current batch while its result is pending. */
-interface Slot {
-  readonly index: number;
-  readonly point: DesignPoint;
-  readonly pointHash: string;
-  result?: EvaluationResult;
-  cached: boolean;
-  /** Already in the store from an earlier session (a resumed partial batch): not appended again. */
-  recorded?: boolean;
-  /** A retry of a stored failed trial: replaces it in the store instead of appending. */
-  retryOf?: TrialRecord;
-}
-
 class SearchLoop {
   private readonly total: number;
   /** `budget.evaluations` for the evaluator's fidelity is lower than `budget.trials`. */
@@ -70,7 +59,10 @@ class SearchLoop {
   private evaluated = 0;
   private cached = 0;
   private failed = 0;
+  /** Best trial at the primary fidelity (other fidelities' EDPs are not comparable with it). */
   private best?: BestTrial;
+  /** Trials stored per fidelity (running ones included), for `budget.evaluations`. */
+  private readonly trialsPerFidelity = new Map<Fidelity, number>();
   /** Stored trials of a partial last batch, re-asked on resume (see {@link resume}). */
   private tail: TrialRecord[] = [];
   /** Aborted by the caller's signal, or when the run's write lock is lost. */
@@ -128,17 +120,22 @@ class SearchLoop {
     let stoppedBy: SearchStop | undefined = this.signal.aborted ? this.stopReason() : undefined;
     while (stoppedBy === undefined && this.done < this.total) {
       const n = Math.min(this.options.budget.batch, this.total - this.done + this.tail.length);
-      let points = await this.ask(n);
-      if (points === undefined) { stoppedBy = this.stopReason(); break; }
+      const asked = await askUnlessStopped(this.options.optimizer, n, this.signal, (proposed, requested) => {
+        this.emit({ type: 'proposing', proposed, requested });
+      });
+      if (asked === undefined) { stoppedBy = this.stopReason(); break; }
+      let proposals = asked;
       let prefilled: Slot[] = [];
-      if (this.tail.length > 0) [prefilled, points] = this.matchTail(points);
-      if (points.length === 0 && prefilled.length === 0) {
-        if (this.done < this.total) stoppedBy = 'exhausted';
+      if (this.tail.length > 0) [prefilled, proposals] = this.matchTail(proposals);
+      const withinBudget = this.withinEvaluationBudgets(proposals);
+      if (withinBudget.length < proposals.length) stoppedBy = 'evaluations';
+      if (withinBudget.length === 0 && prefilled.length === 0) {
+        if (this.done < this.total) stoppedBy ??= 'exhausted';
         break;
       }
-      const slots = await this.evaluateSlots([...prefilled, ...this.freshSlots(points)]);
+      const slots = await this.evaluateSlots([...prefilled, ...this.freshSlots(withinBudget)]);
       if (slots === undefined) { stoppedBy = this.stopReason(); break; }
-      this.options.optimizer.tell(slots.map((s): Trial => ({ point: s.point, result: s.result! })));
+      this.options.optimizer.tell(slots.map((s): Trial => ({ point: s.point, result: s.result!, ...(s.fidelity ? { fidelity: s.fidelity } : {}) })));
       this.saveElapsed();
     }
     stoppedBy ??= this.trialsCappedByEvaluations ? 'evaluations' : 'budget';
@@ -181,34 +178,6 @@ class SearchLoop {
   }
 
   /**
-   * Asks the optimizer for `n` points, passing the stop signal and reporting proposal progress.
-   * @returns the points, or undefined when the run was stopped first (the ask is abandoned).
-   */
-  private async ask(n: number): Promise<DesignPoint[] | undefined> {
-    const signal = this.signal;
-    if (signal.aborted) return undefined;
-    let onAbort = () => undefined as void;
-    const aborted = new Promise<undefined>((resolve) => {
-      onAbort = () => resolve(undefined);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      const asked = Promise.resolve(this.options.optimizer.ask(n, {
-        signal,
-        onProposed: (proposed, requested) => { if (!signal.aborted) this.emit({ type: 'proposing', proposed, requested }); },
-      }));
-      asked.catch(() => undefined); // rejected after an abort won the race: nothing to report
-      const points = await Promise.race([asked, aborted]);
-      return points === undefined || signal.aborted ? undefined : points.slice(0, n);
-    } catch (error) {
-      if (signal.aborted) return undefined;
-      throw error;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-  }
-
-  /**
    * Tells the optimizer the trials the store already has for this run, batch by batch as they
    * were asked, after retrying those that failed recoverably (see {@link retryStored}). A killed
    * run may have stored only part of its last batch; those trials are kept as the {@link tail}
@@ -220,8 +189,9 @@ class SearchLoop {
     if (stored.length === 0) return [];
     const records = await this.retryStored(stored);
     for (const record of records) {
+      this.countTrial(record.fidelity);
       const result = recordResult(record);
-      if (result.ok) this.considerBest(record.index, record.pointHash, record.point, result, false);
+      if (result.ok && record.fidelity === undefined) this.considerBest(record.index, record.pointHash, record.point, result, false);
     }
     const contiguous = records.every((r, k) => r.index === k);
     const batch = Math.floor(this.options.budget.batch);
@@ -247,7 +217,10 @@ class SearchLoop {
     if ((unfinished.length === 0 && failed.length === 0) || this.signal.aborted) return stored;
     this.emit({ type: 'retrying', trials: failed.length, indices: failed.map((r) => r.index), unfinished: unfinished.map((r) => r.index) });
     const due = [...unfinished, ...failed].sort((a, b) => a.index - b.index);
-    const slots = due.map((record): Slot => ({ index: record.index, point: record.point, pointHash: record.pointHash, cached: false, retryOf: record }));
+    const slots = due.map((record): Slot => ({
+      index: record.index, point: record.point, pointHash: record.pointHash, cached: false, retryOf: record,
+      ...(record.fidelity ? { fidelity: record.fidelity } : {}),
+    }));
     await this.evaluateSlots(slots);
     const replaced = new Map<number, TrialRecord>();
     for (const slot of slots) if (slot.result && slot.recorded) replaced.set(slot.index, this.trialRecord(slot));
@@ -260,19 +233,20 @@ class SearchLoop {
    * optimizer, or a changed batch size) the tail is told as it is and the new points follow it.
    * @returns the prefilled slots and the points still to evaluate.
    */
-  private matchTail(points: DesignPoint[]): [Slot[], DesignPoint[]] {
+  private matchTail(proposals: Proposal[]): [Slot[], Proposal[]] {
     const tail = this.tail;
     this.tail = [];
-    if (tail.every((record, k) => k < points.length && hashDesignPoint(points[k]) === record.pointHash)) {
+    if (tail.every((record, k) => k < proposals.length && hashDesignPoint(proposalPoint(proposals[k])) === record.pointHash)) {
       const prefilled = tail.map((r): Slot => ({
         index: r.index, point: r.point, pointHash: r.pointHash, result: recordResult(r), cached: true, recorded: true,
+        ...(r.fidelity ? { fidelity: r.fidelity } : {}),
       }));
       this.nextIndex = tail[tail.length - 1].index + 1;
-      return [prefilled, points.slice(tail.length)];
+      return [prefilled, proposals.slice(tail.length)];
     }
     this.options.optimizer.tell(tail.map(recordTrial));
     this.nextIndex = tail[tail.length - 1].index + 1;
-    return [[], points.slice(0, Math.max(0, this.total - this.done))];
+    return [[], proposals.slice(0, Math.max(0, this.total - this.done))];
   }
 
   /**
@@ -280,71 +254,72 @@ class SearchLoop {
    * before anything is evaluated: a kill from here on loses no asked point, and the resume
    * evaluates exactly these.
    */
-  private freshSlots(points: readonly DesignPoint[]): Slot[] {
-    const slots = points.map((point, k): Slot => ({ index: this.nextIndex + k, point, pointHash: hashDesignPoint(point), cached: false }));
+  private freshSlots(proposals: readonly Proposal[]): Slot[] {
+    const slots = proposals.map((proposal, k): Slot => {
+      const point = proposalPoint(proposal);
+      const asked = proposalFidelity(proposal);
+      const fidelity = asked === undefined || this.evaluatorFor(asked) === this.options.evaluator ? undefined : asked;
+      return { index: this.nextIndex + k, point, pointHash: hashDesignPoint(point), cached: false, ...(fidelity ? { fidelity } : {}) };
+    });
     this.nextIndex += slots.length;
     for (const slot of slots) {
-      this.options.store.appendTrial({ runId: this.options.runId, index: slot.index, pointHash: slot.pointHash, point: slot.point, running: true });
+      this.countTrial(slot.fidelity);
+      this.options.store.appendTrial({
+        runId: this.options.runId, index: slot.index, pointHash: slot.pointHash, point: slot.point, running: true,
+        ...(slot.fidelity ? { fidelity: slot.fidelity } : {}),
+      });
     }
     return slots;
   }
 
+  private countTrial(fidelity: Fidelity | undefined): void {
+    const key = fidelity ?? this.options.evaluator.fidelity;
+    this.trialsPerFidelity.set(key, (this.trialsPerFidelity.get(key) ?? 0) + 1);
+  }
+
   /**
-   * Fills every slot of a batch from the store or the evaluator, recording trials in slot
-   * order (slots already `recorded` are kept as they are).
-   * @returns the completed slots, or undefined when aborted first.
+   * The leading proposals that `budget.evaluations` still allows (trials per fidelity, resumed
+   * ones included); the primary fidelity's cap already bounds the trial count.
    */
-  private evaluateSlots(slots: Slot[]): Promise<Slot[] | undefined> {
-    let flushed = 0;
-    const flush = () => {
-      // After an abort nothing more is recorded: the run stops at the trial it was aborted on.
-      for (; flushed < slots.length && slots[flushed].result && !this.signal.aborted; flushed++) {
-        if (!slots[flushed].recorded) this.record(slots[flushed]);
-        slots[flushed].recorded = true;
-      }
-    };
-    const fresh = slots.filter((slot) => !slot.recorded);
-    if (fresh.length === 0) {
-      flush();
-      return Promise.resolve(slots);
+  private withinEvaluationBudgets(proposals: readonly Proposal[]): Proposal[] {
+    const caps = this.options.budget.evaluations ?? {};
+    const counts = new Map(this.trialsPerFidelity);
+    const allowed: Proposal[] = [];
+    for (const proposal of proposals) {
+      const fidelity = proposalFidelity(proposal) ?? this.options.evaluator.fidelity;
+      const count = counts.get(fidelity) ?? 0;
+      if (count >= (caps[fidelity] ?? Number.POSITIVE_INFINITY)) break;
+      counts.set(fidelity, count + 1);
+      allowed.push(proposal);
     }
-    const results$ = evaluateThroughStore(fresh.map((slot) => slot.point), { ...this.options, workloadHash: this.workloadKey });
-    return new Promise<Slot[] | undefined>((resolve, reject) => {
-      let settled = false;
-      // A container, so a synchronous evaluator that settles during subscribe() is still unsubscribed.
-      const subscription = new Subscription();
-      const settle = (outcome: () => void) => {
-        if (settled) return;
-        settled = true;
-        this.signal.removeEventListener('abort', onAbort);
-        subscription.unsubscribe();
-        outcome();
-      };
-      const onAbort = () => settle(() => resolve(undefined));
-      subscription.add(results$.subscribe({
-        next: ({ pointHash, result, cached }) => {
-          if (settled) return;
-          try {
-            if (!cached) this.evaluated += 1;
-            let first = true;
-            for (const slot of fresh) {
-              if (slot.pointHash !== pointHash || slot.result) continue;
-              slot.result = result;
-              slot.cached = cached || !first; // a point asked twice in one batch is evaluated once
-              first = false;
-            }
-            flush();
-          } catch (error) {
-            settle(() => reject(error));
-          }
-        },
-        error: (error: unknown) => settle(() => reject(error)),
-        complete: () => settle(() => resolve(slots)),
-      }));
-      if (settled) return;
-      if (this.signal.aborted) onAbort();
-      else this.signal.addEventListener('abort', onAbort, { once: true });
+    return allowed;
+  }
+
+  /** Evaluates a batch's slots through the store, each at its fidelity, recording them in order. */
+  private evaluateSlots(slots: Slot[]): Promise<Slot[] | undefined> {
+    return evaluateSlots(slots, {
+      ...this.options, workloadHash: this.workloadKey, signal: this.signal,
+      evaluatorFor: (fidelity) => this.evaluatorFor(fidelity),
+      record: (slot) => this.record(slot),
+      onEvaluated: () => { this.evaluated += 1; },
     });
+  }
+
+  /**
+   * The evaluator of a fidelity: the run's primary `evaluator` for undefined (or its own
+   * fidelity), else the one `options.evaluators` holds.
+   * @throws Error naming the fidelity and the config key when the run has none.
+   */
+  private evaluatorFor(fidelity: Fidelity | undefined): Evaluator {
+    const { evaluator, evaluators } = this.options;
+    if (fidelity === undefined || fidelity === evaluator.fidelity) return evaluator;
+    const other = evaluators?.[fidelity];
+    if (!other) {
+      const have = [evaluator.fidelity, ...Object.keys(evaluators ?? {})].join(', ');
+      throw new Error(`optimizer "${this.options.optimizer.id}" asked for evaluations at fidelity ${fidelity}, but this run has evaluators `
+        + `only for ${have}; add an evaluator of fidelity ${fidelity} under the config's \`evaluators:\``);
+    }
+    return other;
   }
 
   /** The stored form of a finished slot. */
@@ -355,6 +330,7 @@ class SearchLoop {
       index: slot.index,
       pointHash: slot.pointHash,
       point: slot.point,
+      ...(slot.fidelity ? { fidelity: slot.fidelity } : {}),
       ...(result.ok ? { evaluation: result.evaluation } : { error: result.error, recoverable: result.recoverable }),
       ...(slot.retryOf ? { attempts: (slot.retryOf.attempts ?? 1) + (slot.retryOf.running ? 0 : 1) } : {}),
     };
@@ -371,7 +347,7 @@ class SearchLoop {
     if (!result.ok) {
       this.failed += 1;
       this.emit({ type: 'error', index: slot.index, pointHash: slot.pointHash, error: result.error, recoverable: result.recoverable, stored: false, attempts: trial.attempts ?? 1 });
-    } else {
+    } else if (slot.fidelity === undefined) {
       this.considerBest(slot.index, slot.pointHash, slot.point, result, true);
     }
     if (!slot.retryOf) this.emit({ type: 'progress', done: this.done, total: this.total });

@@ -2,7 +2,7 @@ import { concatMap, from, Observable, timer, map, of } from 'rxjs';
 import type { Evaluator } from '../contracts/evaluator.js';
 import type { Optimizer, Trial } from '../contracts/optimizer.js';
 import { type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
-import type { EvaluationResult } from '../domain/evaluation.js';
+import type { EvaluationResult, Fidelity } from '../domain/evaluation.js';
 import { Random } from '../domain/random.js';
 import type { Workload } from '../domain/workload.js';
 import { macsPerPeEvaluation } from '../testing/macs-per-pe-evaluation.js';
@@ -61,7 +61,7 @@ export class DigestOptimizer implements Optimizer {
 export class ToyEvaluator implements Evaluator {
   readonly id = 'toy';
   readonly version = '1';
-  readonly fidelity = 'analytical' as const;
+  readonly fidelity: Fidelity;
   readonly capabilities = { accessCounts: false, uncertainty: false, maxConcurrency: 4 };
   computed = 0;
   /** Hashes in the order they were computed. */
@@ -70,7 +70,9 @@ export class ToyEvaluator implements Evaluator {
   maxInFlight = 0;
   cancelled = 0;
 
-  constructor(private readonly delayOf: (point: DesignPoint) => number = () => 0) {}
+  constructor(private readonly delayOf: (point: DesignPoint) => number = () => 0, fidelity: Fidelity = 'analytical') {
+    this.fidelity = fidelity;
+  }
 
   evaluate(points: readonly DesignPoint[], w: Workload): Observable<EvaluationResult> {
     return new Observable<EvaluationResult>((subscriber) => {

@@ -3,7 +3,9 @@ import type { TrialRecord } from '../contracts/store.js';
 import type { EvaluationResult } from '../domain/evaluation.js';
 
 /** A stored trial as the optimizer was (or would have been) told it. */
-export const recordTrial = (record: TrialRecord): Trial => ({ point: record.point, result: recordResult(record) });
+export const recordTrial = (record: TrialRecord): Trial => ({
+  point: record.point, result: recordResult(record), ...(record.fidelity ? { fidelity: record.fidelity } : {}),
+});
 
 /** A stored trial's result. */
 export function recordResult(record: TrialRecord): EvaluationResult {

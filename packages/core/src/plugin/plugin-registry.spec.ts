@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { firstValueFrom, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Mapper } from '../contracts/mapper.js';
+import { proposalPoint } from '../contracts/optimizer.js';
 import { DEFAULT_GEMMINI } from '../domain/hardware.js';
 import { describeEvaluatorContract, describeOptimizerContract, flatDesignPoint, tinyWorkload } from '../testing/index.js';
 import { PluginLoadError, PluginOptionsError, PluginUnavailableError, UnknownPluginError } from './plugin-errors.js';
@@ -131,7 +132,7 @@ describe('PluginRegistry', () => {
     const mapper = await registry.mapper('flat-mapper');
     registry.container.bind<Mapper>(Mapper).toConstantValue(mapper);
     const optimizer = await registry.optimizer('random', { seed: 3, workload });
-    const [point] = await optimizer.ask(1);
+    const [point] = (await optimizer.ask(1)).map(proposalPoint);
     expect(point.mappings).toHaveLength(workload.layers.length);
     expect(registry.list().filter((p) => p.loaded).map((p) => p.id).sort()).toEqual(['flat-mapper', 'random-fixture']);
   });

@@ -1,5 +1,5 @@
 import type { DesignPoint } from '../domain/design-point.js';
-import type { Evaluation } from '../domain/evaluation.js';
+import type { Evaluation, Fidelity } from '../domain/evaluation.js';
 import type {
   EvaluationKey, MapperResultKey, RunLockHolder, RunLockPolicy, RunRecord, RunStatus, StoredMapperResult, TrialRecord,
 } from '../contracts/store.js';
@@ -15,6 +15,7 @@ interface StoredEvaluation { key: EvaluationKey; point: string; evaluation: stri
 interface StoredTrial {
   runId: string; index: number; pointHash: string; point: string; evaluation?: string; error?: string; recoverable?: boolean; attempts?: number;
   running?: boolean;
+  fidelity?: Fidelity;
 }
 
 const keyText = (k: EvaluationKey): string => JSON.stringify([k.fidelity, k.pointHash, k.evaluator, k.evaluatorVersion, k.workloadHash]);
@@ -182,6 +183,7 @@ function encodeTrial(trial: TrialRecord): StoredTrial {
     index: trial.index,
     pointHash: trial.pointHash,
     point: encodePoint(trial.point),
+    ...(trial.fidelity ? { fidelity: trial.fidelity } : {}),
     ...(trial.running ? { running: true } : {}),
     ...(trial.evaluation ? { evaluation: encodeEvaluation(trial.evaluation) } : {}),
     ...(trial.error !== undefined ? { error: trial.error, recoverable: trial.recoverable ?? false } : {}),

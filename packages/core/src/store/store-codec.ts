@@ -1,5 +1,5 @@
 import { canonicalDesignPoint, type DesignPoint } from '../domain/design-point.js';
-import type { Evaluation } from '../domain/evaluation.js';
+import type { Evaluation, Fidelity } from '../domain/evaluation.js';
 import type { HardwareConfig } from '../domain/hardware.js';
 import { parseMapping } from '../domain/mapping.js';
 import type { EvaluationKey, RunLockHolder, RunLockPolicy, TrialRecord } from '../contracts/store.js';
@@ -63,6 +63,7 @@ export interface EncodedTrial {
   readonly recoverable?: boolean;
   readonly attempts?: number;
   readonly running?: boolean;
+  readonly fidelity?: Fidelity;
 }
 
 /** Decodes a stored trial; absent (or SQL NULL) evaluation and error are left out. */
@@ -72,6 +73,7 @@ export function decodeTrial(t: EncodedTrial): TrialRecord {
     index: t.index,
     pointHash: t.pointHash,
     point: decodePoint(t.point),
+    ...(t.fidelity ? { fidelity: t.fidelity } : {}),
     ...(t.running ? { running: true } : {}),
     ...(t.evaluation != null ? { evaluation: decodeEvaluation(t.evaluation) } : {}),
     ...(t.error != null ? { error: t.error } : {}),

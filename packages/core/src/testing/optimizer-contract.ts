@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Optimizer, Trial } from '../contracts/optimizer.js';
+import { type Optimizer, proposalPoint, type Trial } from '../contracts/optimizer.js';
 import { canonicalDesignPoint, type DesignPoint, hashDesignPoint } from '../domain/design-point.js';
 import type { EvaluationResult } from '../domain/evaluation.js';
 import { hardwareViolations } from '../domain/hardware.js';
@@ -58,6 +58,9 @@ const toyScore = (point: DesignPoint, index: number, workload: Workload): Evalua
   return { ok: true, pointHash, evaluation: macsPerPeEvaluation(point, workload, { id: 'contract-toy', version: '1', fidelity: 'analytical' }) };
 };
 
+/** The points of an ask (fidelity requests unwrapped). */
+const askPoints = async (optimizer: Optimizer, n: number): Promise<DesignPoint[]> => (await optimizer.ask(n)).map(proposalPoint);
+
 /**
  * The contract every {@link Optimizer} plugin must pass. `makeOptimizer(seed, workload)` must
  * return a fresh optimizer each call.
@@ -83,7 +86,7 @@ export function describeOptimizerContract(
   const drive = async (optimizer: Optimizer, fixture: OptimizerContractFixture, batch: number, rounds: number) => {
     const asked: DesignPoint[] = [];
     for (let round = 0; round < rounds; round++) {
-      const points = await optimizer.ask(batch);
+      const points = await askPoints(optimizer, batch);
       optimizer.tell(trialsFor(fixture, points, asked.length));
       asked.push(...points);
     }
@@ -99,12 +102,12 @@ export function describeOptimizerContract(
     it('ask(n) returns at most n valid points', async () => {
       const { optimizer, fixture, batch } = await setup();
       for (const n of [1, batch]) {
-        const points = await optimizer.ask(n);
+        const points = await askPoints(optimizer, n);
         expect(points.length).toBeLessThanOrEqual(n);
         expect(problemsOf(fixture, points)).toEqual([]);
         optimizer.tell(trialsFor(fixture, points, 0));
       }
-      expect(await optimizer.ask(0)).toEqual([]);
+      expect(await askPoints(optimizer, 0)).toEqual([]);
     });
 
     it('asks the same points for the same seed', async () => {
@@ -118,7 +121,7 @@ export function describeOptimizerContract(
 
     it('accepts told failures and keeps asking valid points', async () => {
       const { optimizer, fixture, batch } = await setup();
-      const points = await optimizer.ask(batch);
+      const points = await askPoints(optimizer, batch);
       const failures: Trial[] = points.map((point) => ({
         point, result: { ok: false, pointHash: hashDesignPoint(point), error: 'simulated crash', recoverable: false },
       }));
@@ -133,10 +136,10 @@ export function describeOptimizerContract(
       const batch = fixture.batch ?? 4;
       const original = await makeOptimizer(5, fixture.workload);
       const history = await drive(original, fixture, batch, 2);
-      const next = (await original.ask(batch)).map(canonicalDesignPoint);
+      const next = (await askPoints(original, batch)).map(canonicalDesignPoint);
       const resumed = await makeOptimizer(5, fixture.workload);
       resumed.tell(trialsFor(fixture, history, 0));
-      expect((await resumed.ask(batch)).map(canonicalDesignPoint)).toEqual(next);
+      expect((await askPoints(resumed, batch)).map(canonicalDesignPoint)).toEqual(next);
     });
   });
 }
