@@ -4,6 +4,7 @@ import {
 } from '@polaris/core';
 import { z } from 'zod';
 import { AnalyticalMapper } from '../mapper/analytical-mapper.js';
+import { PooledAnalyticalMapper } from '../mapper/pooled-analytical-mapper.js';
 import { relaxedAnalyticalModelFactory } from '../relaxed/relaxed-plugin.js';
 import { AnalyticalEvaluator } from './analytical-evaluator.js';
 
@@ -25,6 +26,11 @@ const mapperOptions = z.strictObject({
    * RTL's row-organised scratchpad/accumulator, so the rtl fidelity can run every mapping).
    */
   bufferLayout: z.enum(['words', 'rows']).default('words'),
+  /**
+   * Worker threads for batches of layers (`mapMany`); default: the cores this process may use
+   * (`os.availableParallelism()`). 0 maps on the calling thread. Answers are the same either way.
+   */
+  workers: z.int().min(0).optional(),
 });
 
 /** The `analytical` plugin: the analytical evaluator and the per-layer mapper. */
@@ -32,6 +38,7 @@ export const analyticalEvaluatorFactory = defineEvaluator({
   id: 'analytical',
   description: 'Timeloop-exact analytical model of the Gemmini template (access counts, per-action energy, roofline latency)',
   optionsSchema: evaluatorOptions,
+  needs: { energyTableOption: 'energy' },
   create: ({ options }) => new AnalyticalEvaluator({ energy: options.energy }),
 });
 
@@ -39,9 +46,11 @@ export const analyticalMapperFactory = defineMapper({
   id: 'analytical',
   description: 'seeded random-pruned sampling plus local improvement, minimising layer EDP under the analytical model',
   optionsSchema: mapperOptions,
+  needs: { energyTableOption: 'energy' },
   create: ({ options }) => {
-    const { energy, ...budget } = options;
-    return new AnalyticalMapper({ ...budget, model: { energy } });
+    const { energy, workers, ...budget } = options;
+    const mapperOptions = { ...budget, model: { energy } };
+    return workers === 0 ? new AnalyticalMapper(mapperOptions) : new PooledAnalyticalMapper({ ...mapperOptions, workers });
   },
 });
 
