@@ -23,6 +23,8 @@ export const bayesianOptimizerFactory = defineOptimizer({
     warmup: z.int().min(0).default(10),
     /** Share of model-phase trials that take a random candidate instead of the acquisition's best. */
     randomFraction: z.number().min(0).max(1).default(0.1),
+    /** Share of the pool drawn around the five best observed designs (the rest uniform over the space). */
+    localFraction: z.number().min(0).max(1).default(0.5),
     /** `believer`: kriging believer (σ shrinks around earlier picks); `penalisation`: local penalisation. */
     diversity: z.enum(['believer', 'penalisation']).default('believer'),
     /** Hardware draws per warm-up trial before giving up when a layer fits no mapping. */

@@ -20,7 +20,7 @@ export interface GaussianProcessModelOptions {
   /**
    * The hyperparameters are fitted on the first m samples, m the largest step of the schedule
    * n ≤ 16, then ⌊16·1.25^k⌋, that does not exceed the sample count or `maxFitSamples`
-   * (default 150), and memoised by those samples: the likelihood costs O(m³) per step, and this
+   * (default 100), and memoised by those samples: the likelihood costs O(m³) per step, and this
    * way a run of hundreds of trials refits about a dozen times, while each fit stays a function
    * of the samples alone. The posterior conditions on the samples given by `maxSamples`.
    */
@@ -206,7 +206,7 @@ export class GaussianProcessModel implements PerformanceModel {
 
   /** θ fitted on the first m samples (see {@link GaussianProcessModelOptions.maxFitSamples}), memoised. */
   private async hyperparameters(hardware: readonly HardwareConfig[], logEdp: readonly number[]): Promise<Float64Array> {
-    const m = fitSampleCount(logEdp.length, this.options.maxFitSamples ?? 150);
+    const m = fitSampleCount(logEdp.length, this.options.maxFitSamples ?? 100);
     const key = createHash('sha256').update(JSON.stringify([hardware.slice(0, m), logEdp.slice(0, m)])).digest('hex');
     const cached = this.fitted.get(key);
     if (cached) return cached;
