@@ -34,13 +34,15 @@ export interface RankingContext {
 
 /**
  * Picks pool candidates one at a time, each pick aware of the earlier ones. Lifecycle: `next()`
- * names the best available candidate; the caller then `take`s it (it joins the batch) or
- * `reject`s it (its hardware fits no mapping), and asks `next()` again.
+ * names the best available candidate; the caller `take`s it (it joins the batch) and asks
+ * `next()` again; a taken candidate whose hardware then turns out to fit no mapping is
+ * `reject`ed (it leaves the batch, and later picks no longer account for it).
  */
 export interface BatchRanking {
   /** The best candidate not yet taken or rejected; undefined when the pool is used up. */
   next(): Promise<number | undefined>;
   take(index: number): void;
+  /** Candidate `index` fits no mapping: out of the batch if taken, and never offered again. */
   reject(index: number): void;
   /** Candidates neither taken nor rejected, ascending. */
   availableIndices(): number[];
@@ -85,39 +87,43 @@ abstract class PoolRanking implements BatchRanking {
 
 /** The kriging believer: one prediction per pick, conditioned on every pick so far. */
 class BelieverRanking extends PoolRanking {
-  private readonly chosen: HardwareConfig[];
+  /** Taken candidates in take order, with the mean they were believed at. */
+  private readonly taken: { readonly index: number; readonly mean: number }[] = [];
   private scores?: Float64Array;
   private means?: Float64Array;
-  /** EI's incumbent: the observed best, lowered by believed means below it. */
-  private incumbent: number;
-
-  constructor(context: RankingContext) {
-    super(context);
-    this.chosen = [...context.pending];
-    this.incumbent = context.best;
-  }
 
   async next(): Promise<number | undefined> {
     if (this.availableIndices().length === 0) return undefined;
     if (!this.scores) {
-      const { model, pool, workload, acquisition } = this.context;
-      const prediction = await model.predictHardware(pool.hardware, workload, { pending: this.chosen });
+      const { model, pool, workload, acquisition, pending, best } = this.context;
+      const chosen = [...pending, ...this.taken.map((t) => pool.hardware[t.index])];
+      const prediction = await model.predictHardware(pool.hardware, workload, { pending: chosen });
       this.means = prediction.mean;
-      this.scores = acquisitionScores(prediction, acquisition, this.incumbent);
+      // EI's incumbent: the observed best, lowered by believed means below it.
+      this.scores = acquisitionScores(prediction, acquisition, Math.min(best, ...this.taken.map((t) => t.mean)));
     }
     return this.argmax(this.scores);
   }
 
   override take(index: number): void {
     super.take(index);
-    this.chosen.push(this.context.pool.hardware[index]);
-    if (this.means) this.incumbent = Math.min(this.incumbent, this.means[index]);
+    this.taken.push({ index, mean: this.means?.[index] ?? this.context.best });
+    this.scores = undefined;
+  }
+
+  override reject(index: number): void {
+    super.reject(index);
+    const at = this.taken.findIndex((t) => t.index === index);
+    if (at >= 0) this.taken.splice(at, 1);
     this.scores = undefined;
   }
 }
 
 /** Local penalisation: one prediction, then a multiplicative penalty per pick (kept in logs). */
 class PenalisationRanking extends PoolRanking {
+  /** ln φ added per taken candidate, so a rejection can take it back. */
+  private readonly penalties = new Map<number, Float64Array>();
+
   private constructor(
     context: RankingContext,
     private readonly prediction: Prediction,
@@ -150,20 +156,35 @@ class PenalisationRanking extends PoolRanking {
   override take(index: number): void {
     super.take(index);
     const d = this.context.pool.dimension;
-    this.penalise(this.context.pool.encoded.subarray(index * d, (index + 1) * d), this.prediction.mean[index], this.prediction.std[index]);
+    const penalty = this.penalise(this.context.pool.encoded.subarray(index * d, (index + 1) * d), this.prediction.mean[index], this.prediction.std[index]);
+    this.penalties.set(index, penalty);
   }
 
-  /** Multiplies every score by φ(x; x_j) = Φ((L‖x − x_j‖ − μ_j + best)/σ_j). */
-  private penalise(at: Float64Array, mean: number, std: number): void {
+  override reject(index: number): void {
+    super.reject(index);
+    const penalty = this.penalties.get(index);
+    if (!penalty) return;
+    for (let c = 0; c < penalty.length; c++) this.logScores[c] -= penalty[c];
+    this.penalties.delete(index);
+  }
+
+  /**
+   * Multiplies every score by φ(x; x_j) = Φ((L‖x − x_j‖ − μ_j + best)/σ_j).
+   * @returns ln φ per candidate (what was added to the log scores).
+   */
+  private penalise(at: Float64Array, mean: number, std: number): Float64Array {
     const { encoded } = this.context.pool;
     const d = at.length;
     const sigma = Math.max(std, 1e-9);
+    const penalty = new Float64Array(this.used.length);
     for (let c = 0; c < this.used.length; c++) {
       let squared = 0;
       for (let k = 0; k < d; k++) squared += (encoded[c * d + k] - at[k]) ** 2;
       const z = (this.lipschitz * Math.sqrt(squared) - mean + this.context.best) / sigma;
-      this.logScores[c] += Math.log(Math.max(normalCdf(z), 1e-300));
+      penalty[c] = Math.log(Math.max(normalCdf(z), 1e-300));
+      this.logScores[c] += penalty[c];
     }
+    return penalty;
   }
 }
 

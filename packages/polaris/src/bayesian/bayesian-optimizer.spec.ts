@@ -71,7 +71,7 @@ describe('BayesianOptimizer', () => {
     expect(next.filter((p) => told.has(hardwareKey(p.hardware)))).toEqual([]);
   });
 
-  it('skips hardware the mapper cannot fit and takes the next candidate', async () => {
+  it.each(['believer', 'penalisation'] as const)('skips hardware the mapper cannot fit and takes the next candidate (%s)', async (diversity) => {
     const workload = tinyWorkload();
     const picky: Mapper = {
       id: 'picky',
@@ -81,10 +81,32 @@ describe('BayesianOptimizer', () => {
       },
     };
     const space = new HardwareSpace();
-    const optimizer = new BayesianOptimizer(workload, picky, space, 4, new GaussianProcessModel(space, 4), { warmup: 6 });
+    const optimizer = new BayesianOptimizer(workload, picky, space, 4, new GaussianProcessModel(space, 4), { warmup: 6, diversity });
     const points = await drive(optimizer, workload, 6, 3);
     expect(points).toHaveLength(18);
     expect(points.every((p) => p.hardware.peDim < 32)).toBe(true);
+  });
+
+  it('maps the points of a batch concurrently through the mapper\'s batch API', async () => {
+    const workload = tinyWorkload();
+    let inFlight = 0;
+    let most = 0;
+    const pooled: Mapper = {
+      id: 'pooled',
+      map: (layer, hardware, seed) => mapper.map(layer, hardware, seed),
+      mapMany: async (requests) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight -= 1;
+        return requests.map(({ layer, hardware, seed }) => ({ ok: true as const, result: mapper.map(layer, hardware, seed) }));
+      },
+    };
+    const space = new HardwareSpace();
+    const optimizer = new BayesianOptimizer(workload, pooled, space, 2, new GaussianProcessModel(space, 2), { warmup: 4 });
+    const points = await drive(optimizer, workload, 4, 3);
+    expect(points).toHaveLength(12);
+    expect(most).toBe(4); // warm-up and model-phase batches alike: all four points at once
   });
 
   it('a second ask before the tell proposes other hardware than the pending batch', async () => {

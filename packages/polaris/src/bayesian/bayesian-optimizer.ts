@@ -1,12 +1,13 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setMaxListeners } from 'node:events';
 import {
-  type AskContext, type DesignPoint, type HardwareConfig, type HardwareSpace, LayerDoesNotFitError, type Mapper, type Mapping,
-  type Optimizer, type PerformanceModel, Random, type Sample, type Trial, type Workload, layerKey,
+  type AskContext, type DesignPoint, type HardwareConfig, type HardwareSpace, type Mapper, type Optimizer, type PerformanceModel,
+  Random, type Sample, type Trial, type Workload,
 } from '@polaris/core';
 import { NoFeasibleHardwareError } from '../random/random-optimizer.js';
 import type { AcquisitionKind } from './acquisition.js';
 import { type BatchRanking, type DiversityRule, type HardwarePredictor, createBatchRanking } from './batch-ranking.js';
 import { type CandidatePool, drawCandidatePool, hardwareKey } from './candidate-pool.js';
+import { LayerMappings } from './layer-mappings.js';
 
 /** Options of {@link BayesianOptimizer}; the defaults are Spotlight's / the issue's. */
 export interface BayesianOptimizerOptions {
@@ -37,6 +38,26 @@ interface ModelPhase {
   readonly ranking: BatchRanking;
 }
 
+/** One trial of an ask while its point is being found. */
+interface Slot {
+  readonly index: number;
+  /** Warm-up trials: the trial's own hardware stream (the random optimizer's); else undefined. */
+  readonly draws?: Random;
+  /** Warm-up draws made and how many of them fit no mapping. */
+  drawn: number;
+  infeasible: number;
+  point?: DesignPoint;
+  /** No candidate left (every one told, pending, picked or infeasible). */
+  exhausted?: boolean;
+}
+
+/** Hardware proposed for a slot in one round, and the pool candidate it is (model phase). */
+interface Proposal {
+  readonly slot: Slot;
+  readonly hardware: HardwareConfig;
+  readonly candidate?: number;
+}
+
 /**
  * Gaussian-process Bayesian optimisation of the hardware, mappings from the mapper (a hardware
  * outer loop; per layer, the mapper's search is the inner loop).
@@ -45,16 +66,17 @@ interface ModelPhase {
  * that, every ask fits the {@link PerformanceModel} on the told successful trials (ln EDP),
  * scores a fresh seeded pool of unmapped hardware candidates with the acquisition and picks the
  * batch one point at a time under a {@link DiversityRule}; a seeded `randomFraction` of the picks
- * takes a random pool candidate instead. Only picked hardware is mapped; hardware on which some
- * layer fits no mapping is skipped and the next candidate taken. Told, pending and picked
+ * takes a random (uniformly drawn) pool candidate instead. Only picked hardware is mapped — the
+ * whole batch at once, so a pooled mapper maps it on all cores; a pick on which some layer fits
+ * no mapping leaves the batch and the next round picks a replacement. Told, pending and picked
  * hardware is never proposed again (equal hardware would give the same point).
  *
  * No hidden history: an ask is a function of (seed, options, told trials in order, pending
- * points) — the model is refitted from scratch each ask — so a fresh optimizer told the stored
- * trials asks exactly what the killed one would have. Failed trials (`ok: false`) are left out
- * of the model's samples (they count only as trial indices and as hardware not to repeat).
- * `ask` yields to the event loop after each mapped layer and each hyperparameter step, and
- * rejects with `context.signal`'s reason when aborted.
+ * points) — the model is refitted each ask as a function of the samples alone — so a fresh
+ * optimizer told the stored trials asks exactly what the killed one would have. Failed trials
+ * (`ok: false`) are left out of the model's samples (they count only as trial indices and as
+ * hardware not to repeat). The fit yields to the event loop after each hyperparameter step and
+ * the mapper after each layer; `ask` rejects with `context.signal`'s reason when aborted.
  */
 export class BayesianOptimizer implements Optimizer {
   readonly id = 'bayesian';
@@ -64,13 +86,12 @@ export class BayesianOptimizer implements Optimizer {
   private readonly root: Random;
   private readonly predictor: HardwarePredictor;
   private readonly settings: Required<BayesianOptimizerOptions>;
-  /** Mapper results by layer key and hardware; mapping is the costly part of a point. */
-  private readonly mappingCache = new Map<string, Mapping>();
+  private readonly mappings: LayerMappings;
 
   /** @throws TypeError when the model cannot predict unmapped hardware (no `predictHardware`). */
   constructor(
     private readonly workload: Workload,
-    private readonly mapper: Mapper,
+    mapper: Mapper,
     private readonly space: HardwareSpace,
     seed: number,
     private readonly model: PerformanceModel,
@@ -82,32 +103,39 @@ export class BayesianOptimizer implements Optimizer {
     }
     this.predictor = { predictHardware };
     this.root = new Random(seed);
+    this.mappings = new LayerMappings(workload, mapper, this.root);
     this.settings = {
       acquisition: options.acquisition ?? 'lcb', kappa: options.kappa ?? 1, poolSize: options.poolSize ?? 1000, warmup: options.warmup ?? 10,
-      randomFraction: options.randomFraction ?? 0.1, localFraction: options.localFraction ?? 0.5, diversity: options.diversity ?? 'believer', maxHardwareDraws: options.maxHardwareDraws ?? 64,
+      randomFraction: options.randomFraction ?? 0.1, localFraction: options.localFraction ?? 0.5, diversity: options.diversity ?? 'believer',
+      maxHardwareDraws: options.maxHardwareDraws ?? 64,
     };
   }
 
   async ask(n: number, context: AskContext = {}): Promise<DesignPoint[]> {
+    context.signal?.throwIfAborted();
     const first = this.told.length + this.pending.length;
-    const exclude = new Set([...this.told.map((t) => hardwareKey(t.point.hardware)), ...this.pending.map(hardwareKey)]);
     const samples = this.samples();
-    const points: DesignPoint[] = [];
-    let phase: ModelPhase | undefined;
-    for (let k = 0; k < n; k++) {
+    const slots = Array.from({ length: n }, (_, k): Slot => {
       const index = first + k;
-      let point: DesignPoint | undefined;
-      if (index < this.settings.warmup || samples.length < 2) {
-        point = await this.randomPoint(index, exclude, context.signal);
-      } else {
-        phase ??= await this.modelPhase(samples, index, exclude, points.map((p) => p.hardware), context.signal);
-        point = await this.modelPoint(index, phase, context.signal);
-      }
-      if (!point) break; // every candidate is told, pending or infeasible
-      exclude.add(hardwareKey(point.hardware));
-      points.push(point);
-      context.onProposed?.(k + 1, n);
+      const warm = index < this.settings.warmup || samples.length < 2;
+      return { index, draws: warm ? this.root.fork(`trial-${index}`) : undefined, drawn: 0, infeasible: 0 };
+    });
+    // The batch's own signal: aborted by the caller's, or by the first mapping that fails.
+    const batch = new AbortController();
+    setMaxListeners(n + 10, batch.signal);
+    const stop = () => batch.abort(context.signal?.reason);
+    context.signal?.addEventListener('abort', stop, { once: true });
+    let proposed = 0;
+    const report = () => context.onProposed?.(++proposed, n);
+    try {
+      await this.fill(slots, samples, batch.signal, report);
+    } catch (error) {
+      batch.abort(error);
+      throw error;
+    } finally {
+      context.signal?.removeEventListener('abort', stop);
     }
+    const points = slots.flatMap((s) => (s.point ? [s.point] : []));
     this.pending.push(...points.map((p) => p.hardware));
     return points;
   }
@@ -115,6 +143,39 @@ export class BayesianOptimizer implements Optimizer {
   tell(trials: readonly Trial[]): void {
     this.told.push(...trials);
     this.pending = this.pending.slice(Math.min(this.pending.length, trials.length));
+  }
+
+  /**
+   * Rounds until every slot has a point or is exhausted: propose hardware for each open slot in
+   * slot order, map all proposals concurrently, keep those that fit.
+   */
+  private async fill(slots: Slot[], samples: readonly Sample[], signal: AbortSignal, report: () => void): Promise<void> {
+    const seen = new Set([...this.told.map((t) => hardwareKey(t.point.hardware)), ...this.pending.map(hardwareKey)]);
+    let phase: ModelPhase | undefined;
+    for (let open = slots; open.length > 0; open = slots.filter((s) => !s.point && !s.exhausted)) {
+      const proposals: Proposal[] = [];
+      for (const slot of open) {
+        if (!slot.draws) phase ??= await this.modelPhase(samples, slot.index, seen, proposals.map((p) => p.hardware), signal);
+        const proposal = slot.draws ? this.warmProposal(slot, seen) : await this.modelProposal(slot, phase!);
+        if (!proposal) {
+          slot.exhausted = true;
+          continue;
+        }
+        seen.add(hardwareKey(proposal.hardware));
+        proposals.push(proposal);
+      }
+      const mapped = await Promise.all(proposals.map(async (p) => {
+        const mappings = await this.mappings.map(p.hardware, signal);
+        if (mappings) report();
+        return mappings;
+      }));
+      proposals.forEach(({ slot, hardware, candidate }, j) => {
+        const mappings = mapped[j];
+        if (mappings) slot.point = { hardware, mappings };
+        else if (candidate !== undefined) phase!.ranking.reject(candidate);
+        else slot.infeasible += 1;
+      });
+    }
   }
 
   /** The told successful trials inside the space, as model samples (in told order). */
@@ -128,15 +189,17 @@ export class BayesianOptimizer implements Optimizer {
     return samples;
   }
 
-  /** Fits the model, draws the pool (seeded by the first model-phase trial index) and ranks it. */
+  /**
+   * Fits the model, draws the pool (seeded by the first model-phase trial index) and ranks it;
+   * `earlier` is the hardware proposed by this ask's warm-up trials before it.
+   */
   private async modelPhase(
-    samples: readonly Sample[], index: number, exclude: ReadonlySet<string>, earlier: readonly HardwareConfig[], signal: AbortSignal | undefined,
+    samples: readonly Sample[], index: number, seen: ReadonlySet<string>, earlier: readonly HardwareConfig[], signal: AbortSignal,
   ): Promise<ModelPhase> {
-    signal?.throwIfAborted();
     await this.model.fit(samples);
-    signal?.throwIfAborted();
+    signal.throwIfAborted();
     const pool = drawCandidatePool(this.space, this.root.fork(`pool-${index}`), {
-      size: this.settings.poolSize, exclude, centres: this.bestEncoded(samples), localFraction: this.settings.localFraction,
+      size: this.settings.poolSize, exclude: seen, centres: this.bestEncoded(samples), localFraction: this.settings.localFraction,
     });
     const pending = [...this.pending, ...earlier];
     const pendingEncoded = new Float64Array(pending.length * this.space.dimension);
@@ -158,71 +221,39 @@ export class BayesianOptimizer implements Optimizer {
     return out;
   }
 
-  /** The ranking's next candidate (or, for a seeded share of trials, a random one) that maps. */
-  private async modelPoint(index: number, { pool, ranking }: ModelPhase, signal: AbortSignal | undefined): Promise<DesignPoint | undefined> {
-    const pick = this.root.fork(`pick-${index}`);
-    const explore = pick.chance(this.settings.randomFraction);
-    for (;;) {
-      signal?.throwIfAborted();
-      const available = explore ? ranking.availableIndices().filter((i) => i < pool.uniform) : undefined;
-      const candidate = available ? (available.length > 0 ? pick.pick(available) : undefined) : await ranking.next();
-      if (candidate === undefined) return undefined;
-      const hardware = pool.hardware[candidate];
-      const mappings = await this.mapAll(hardware, signal);
-      if (!mappings) {
-        ranking.reject(candidate);
-        continue;
-      }
-      ranking.take(candidate);
-      return { hardware, mappings };
+  /**
+   * The ranking's next candidate — or, for a seeded `randomFraction` of the trials, a random
+   * uniformly drawn one — taken into the batch.
+   */
+  private async modelProposal(slot: Slot, { pool, ranking }: ModelPhase): Promise<Proposal | undefined> {
+    const pick = this.root.fork(`pick-${slot.index}`);
+    let candidate: number | undefined;
+    if (pick.chance(this.settings.randomFraction)) {
+      const uniform = ranking.availableIndices().filter((i) => i < pool.uniform);
+      candidate = uniform.length > 0 ? pick.pick(uniform) : await ranking.next();
+    } else {
+      candidate = await ranking.next();
     }
+    if (candidate === undefined) return undefined;
+    ranking.take(candidate);
+    return { slot, hardware: pool.hardware[candidate], candidate };
   }
 
   /**
-   * Warm-up trial `index`: the random optimizer's draw sequence, skipping hardware already seen.
-   * @returns undefined when every draw was hardware already seen (a narrow space is used up).
-   * @throws NoFeasibleHardwareError when draws fit no mapping.
+   * The next hardware of a warm-up trial's stream not seen yet.
+   * @returns undefined when the draws are used up on hardware already seen (a narrow space).
+   * @throws NoFeasibleHardwareError when the draws are used up and some fitted no mapping.
    */
-  private async randomPoint(index: number, exclude: ReadonlySet<string>, signal: AbortSignal | undefined): Promise<DesignPoint | undefined> {
-    const random = this.root.fork(`trial-${index}`);
-    let infeasible = 0;
-    for (let draw = 0; draw < this.settings.maxHardwareDraws; draw++) {
-      const hardware = this.space.sample(random);
-      if (exclude.has(hardwareKey(hardware))) continue;
-      const mappings = await this.mapAll(hardware, signal);
-      if (mappings) return { hardware, mappings };
-      infeasible += 1;
+  private warmProposal(slot: Slot, seen: ReadonlySet<string>): Proposal | undefined {
+    while (slot.drawn < this.settings.maxHardwareDraws) {
+      slot.drawn += 1;
+      const hardware = this.space.sample(slot.draws!);
+      if (!seen.has(hardwareKey(hardware))) return { slot, hardware };
     }
-    if (infeasible === 0) return undefined;
+    if (slot.infeasible === 0) return undefined;
     throw new NoFeasibleHardwareError(
       `no hardware among ${this.settings.maxHardwareDraws} draws from the space fits every layer of ${this.workload.name}; ` +
         'widen the config\'s space: ranges (larger spKB/accKB or smaller peDim)',
     );
-  }
-
-  /**
-   * Maps every layer onto `hardware`, yielding to the event loop after each.
-   * @returns undefined when some layer fits no mapping.
-   */
-  private async mapAll(hardware: HardwareConfig, signal: AbortSignal | undefined): Promise<Mapping[] | undefined> {
-    const mappings: Mapping[] = [];
-    for (const { layer } of this.workload.layers) {
-      signal?.throwIfAborted();
-      const key = `${layerKey(layer)}|${hardwareKey(hardware)}`;
-      let mapping = this.mappingCache.get(key);
-      if (!mapping) {
-        try {
-          // The random optimizer's mapper seeds: equal hardware gives equal points across strategies.
-          mapping = this.mapper.map(layer, hardware, this.root.fork(`mapper-${layerKey(layer)}`).uint32()).mapping;
-        } catch (error) {
-          if (error instanceof LayerDoesNotFitError) return undefined;
-          throw error;
-        }
-        this.mappingCache.set(key, mapping);
-        await yieldToEventLoop();
-      }
-      mappings.push(mapping);
-    }
-    return mappings;
   }
 }
