@@ -2,3 +2,4 @@
 export * from './random/random-optimizer.js';
 export { randomOptimizerFactory } from './random/random-plugin.js';
 export * from './bayesian/index.js';
+export * from './genetic/index.js';

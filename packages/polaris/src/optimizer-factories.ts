@@ -1,6 +1,7 @@
 import type { OptimizerFactory } from '@polaris/core';
 import { randomOptimizerFactory } from './random/random-plugin.js';
 import { bayesianOptimizerFactory } from './bayesian/bayesian-plugin.js';
+import { geneticOptimizerFactory } from './genetic/genetic-plugin.js';
 
 /**
  * Every optimizer this package provides, as the plugin binds them (one line each; the ids are
@@ -9,4 +10,5 @@ import { bayesianOptimizerFactory } from './bayesian/bayesian-plugin.js';
 export const OPTIMIZER_FACTORIES: readonly OptimizerFactory[] = [
   randomOptimizerFactory,
   bayesianOptimizerFactory,
+  geneticOptimizerFactory,
 ];
