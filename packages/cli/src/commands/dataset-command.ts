@@ -4,7 +4,7 @@ import {
   evaluateThroughStore, hashDesignPoint, openStore, resolveEnergySetting, resolveWorkload,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
-import { withEnergy } from '../host/energy-priced-evaluators.js';
+import { createEvaluator } from '../host/create-evaluator.js';
 import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
 import { UsageError } from './usage-error.js';
 
@@ -98,9 +98,9 @@ export async function datasetCommand(flags: DatasetFlags): Promise<number> {
   const workload = resolveWorkload(flags.workload);
   const energy = resolveEnergySetting(flags.energy);
   const registry = createRegistry(flags.plugin ?? []);
-  const init = (id: string) => ({ options: withEnergy(id, energy), seed: flags.seed, workload });
-  const target = await registry.evaluator(flags.fidelity, init(flags.fidelity));
-  const features = flags.fidelity === 'analytical' ? target : await registry.evaluator('analytical', init('analytical'));
+  const create = (id: string) => createEvaluator(registry, id, energy, { seed: flags.seed, workload });
+  const target = await create(flags.fidelity);
+  const features = flags.fidelity === 'analytical' ? target : await create('analytical');
   const { mapper, bufferLayout } = await mapperForEvaluators(registry, [target, features], energy, flags.seed);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`sampling ${flags.n} design points of ${workload.name} (${workload.layers.length} unique layers, seed ${flags.seed}` +

@@ -59,9 +59,9 @@ describe('polaris evaluate --timeout', () => {
     const { workload, mapping } = tinyDesign();
     const noRtl = await polaris(['evaluate', '--workload', workload, '--hw', '4,16,16', '--mapping', mapping, '--timeout', '5']);
     expect(noRtl.exitCode).toBe(2);
-    expect(noRtl.stderr.trim()).toBe('polaris: --timeout limits the rtl simulator; add rtl to --fidelity (e.g. --fidelity analytical,rtl)');
+    expect(noRtl.stderr.trim()).toBe('polaris: --timeout limits an evaluator that takes a time limit (the rtl simulator); none of --fidelity does (e.g. --fidelity analytical,rtl)');
     const zero = await polaris(['evaluate', '--workload', workload, '--hw', '4,16,16', '--mapping', mapping, '--fidelity', 'rtl', '--timeout', '0s']);
     expect(zero.exitCode).toBe(2);
-    expect(zero.stderr.trim()).toBe('polaris: --timeout 0s: give the seconds each rtl layer simulation may run before it is killed, a number > 0 (default 600)');
+    expect(zero.stderr.trim()).toBe('polaris: --timeout 0s: give the seconds each evaluation (an rtl layer simulation) may run before it is killed, a number > 0 (default 600)');
   }, 60_000);
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { type Observable, firstValueFrom, isObservable, toArray } from 'rxjs';
 import {
-  DEFAULT_GEMMINI, type DesignPoint, type Evaluation, type Evaluator, type HardwareConfig, type Mapping, type Workload,
+  type ComponentNeeds, DEFAULT_GEMMINI, type DesignPoint, type Evaluation, type Evaluator, type HardwareConfig, type Mapping, type Workload,
   formatHardware, hardwareViolations, parseHardware, parseMapping, resolveWorkload,
-  resolveEnergySetting,
+  type PluginRegistry, resolveEnergySetting,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { createEvaluator } from '../host/create-evaluator.js';
@@ -41,14 +41,39 @@ export interface EvaluateFlags {
  * `--timeout`: seconds > 0, only with the rtl fidelity.
  * @throws UsageError naming the allowed values or the missing fidelity.
  */
-export function parseTimeoutFlag(text: string | undefined, fidelities: readonly string[]): number | undefined {
+export function parseTimeoutFlag(text: string | undefined, takers: readonly string[]): number | undefined {
   if (text === undefined) return undefined;
   const seconds = Number(text);
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--timeout ${text}: give the seconds each rtl layer simulation may run before it is killed, a number > 0 (default 600)`);
+    throw new UsageError(`--timeout ${text}: give the seconds each evaluation (an rtl layer simulation) may run before it is killed, a number > 0 (default 600)`);
   }
-  if (!fidelities.includes('rtl')) throw new UsageError('--timeout limits the rtl simulator; add rtl to --fidelity (e.g. --fidelity analytical,rtl)');
+  if (takers.length === 0) {
+    throw new UsageError('--timeout limits an evaluator that takes a time limit (the rtl simulator); none of --fidelity does (e.g. --fidelity analytical,rtl)');
+  }
   return seconds;
+}
+
+/**
+ * The options `polaris evaluate`'s flags fill for each evaluator, as its factory's `needs`
+ * declare: `--model` into its `modelOption`, `--timeout` into its `timeoutOption`.
+ * @throws UsageError when an evaluator needs a model and no --model is given, or a flag has no taker.
+ */
+async function flagOptions(registry: PluginRegistry, ids: readonly string[], flags: EvaluateFlags): Promise<Record<string, unknown>[]> {
+  const needs: ComponentNeeds[] = [];
+  for (const id of ids) needs.push(await registry.needs('evaluator', id));
+  const modelTakers = ids.filter((_, i) => needs[i].modelOption !== undefined);
+  const needsModel = modelTakers[0];
+  if (flags.model === undefined && needsModel !== undefined) {
+    throw new UsageError(`--fidelity ${needsModel} needs --model <dir>: a model directory \`polaris train\` wrote (default polaris-runs/models/starlight)`);
+  }
+  if (flags.model !== undefined && needsModel === undefined) {
+    throw new UsageError('--model is the trained model of an evaluator that takes one; add it to --fidelity (e.g. --fidelity analytical,starlight)');
+  }
+  const timeoutSeconds = parseTimeoutFlag(flags.timeout, ids.filter((_, i) => needs[i].timeoutOption !== undefined));
+  return needs.map(({ modelOption, timeoutOption }) => ({
+    ...(modelOption !== undefined ? { [modelOption]: flags.model } : {}),
+    ...(timeoutOption !== undefined && timeoutSeconds !== undefined ? { [timeoutOption]: timeoutSeconds } : {}),
+  }));
 }
 
 /** An evaluator that says what it is doing (the rtl evaluator: builds, layer simulations, notices). */
@@ -174,17 +199,9 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const registry = createRegistry(flags.plugin ?? []);
   const fidelities = flags.fidelity.split(',').map((f) => f.trim()).filter(Boolean);
   const evaluators: Evaluator[] = [];
-  if (flags.model === undefined && fidelities.includes('starlight')) {
-    throw new UsageError('--fidelity starlight needs --model <dir>: a model directory `polaris train` wrote (default polaris-runs/models/starlight)');
-  }
-  if (flags.model !== undefined && !fidelities.includes('starlight')) {
-    throw new UsageError('--model is the trained model of the starlight evaluator; add starlight to --fidelity (e.g. --fidelity analytical,starlight)');
-  }
-  const timeoutSeconds = parseTimeoutFlag(flags.timeout, fidelities);
-  for (const id of fidelities) {
-    const options = id === 'starlight' && flags.model !== undefined ? { model: flags.model }
-      : id === 'rtl' && timeoutSeconds !== undefined ? { timeoutSeconds } : {};
-    evaluators.push(await createEvaluator(registry, id, energy, { options, seed: flags.seed, workload }));
+  const options = await flagOptions(registry, fidelities, flags);
+  for (const [k, id] of fidelities.entries()) {
+    evaluators.push(await createEvaluator(registry, id, energy, { options: options[k], seed: flags.seed, workload }));
   }
   let mappings: Mapping[];
   if (flags.mapping) {

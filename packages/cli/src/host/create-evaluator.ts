@@ -1,27 +1,30 @@
-import type { CreateOptions, EnergyTable, EnergyTableName, Evaluator, PluginRegistry } from '@polaris/core';
-import { withEnergy } from './energy-priced-evaluators.js';
+import type { CreateOptions, EnergyTable, EnergyTableName, Evaluator, PluginKind, PluginRegistry } from '@polaris/core';
 
 /**
- * Evaluators that score on top of another evaluator's results (surrogates reading analytical
- * features), with the id of that evaluator when their options do not name one.
+ * `options` with the run's energy table filled in, when component `id` of `kind` declares an
+ * `energyTableOption` (its factory's `needs`) and the options do not set it already.
  */
-const FEATURE_DEFAULTS: Readonly<Record<string, string>> = { starlight: 'analytical' };
+export async function withEnergyTable(
+  registry: PluginRegistry, kind: PluginKind, id: string, energy: EnergyTable | EnergyTableName, options: Readonly<Record<string, unknown>> = {},
+): Promise<Record<string, unknown>> {
+  const { energyTableOption } = await registry.needs(kind, id);
+  return energyTableOption === undefined ? { ...options } : { [energyTableOption]: energy, ...options };
+}
 
 /**
- * Creates evaluator `id` priced with the run's energy table. For an evaluator that needs a
- * features evaluator (`options.features`, default per {@link FEATURE_DEFAULTS}), the plugin
- * providing it is loaded first — the surrogate's factory creates it from the container — and it
- * is priced with the same energy table unless `options.featuresOptions` says otherwise.
+ * Creates evaluator `id` as its factory's `needs` ask: priced with the run's energy table, and —
+ * for an evaluator that builds on another's results (`featuresEvaluator`, or its `features`
+ * option) — with that evaluator's plugin loaded first (the surrogate's factory creates it from
+ * the container) and priced with the same table unless `options.featuresOptions` says otherwise.
  */
 export async function createEvaluator(
   registry: PluginRegistry, id: string, energy: EnergyTable | EnergyTableName, init: CreateOptions = {},
 ): Promise<Evaluator> {
-  let options = withEnergy(id, energy, init.options);
-  const features = typeof options.features === 'string' ? options.features : FEATURE_DEFAULTS[id];
+  let options = await withEnergyTable(registry, 'evaluator', id, energy, init.options);
+  const needs = await registry.needs('evaluator', id);
+  const features = typeof options.features === 'string' ? options.features : needs.featuresEvaluator;
   if (features !== undefined) {
-    const provider = registry.list().find((p) => p.kinds.includes('evaluator') && p.provides.includes(features));
-    if (provider) await registry.load(provider.id);
-    options = { featuresOptions: withEnergy(features, energy), ...options };
+    options = { featuresOptions: await withEnergyTable(registry, 'evaluator', features, energy), ...options };
   }
   return registry.evaluator(id, { ...init, options });
 }

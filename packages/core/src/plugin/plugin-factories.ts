@@ -35,6 +35,25 @@ export interface PluginContext<Options = Readonly<Record<string, unknown>>> {
 }
 
 /**
+ * What a component needs from the host, declared by its factory — so the host (the CLI) fills
+ * it in without keeping tables of plugin names. Option names refer to the factory's options.
+ */
+export interface ComponentNeeds {
+  /** The option that takes the run's energy table (config `energy:`, `--energy`). */
+  readonly energyTableOption?: string;
+  /**
+   * An evaluator whose results this one builds on (a surrogate reading analytical features),
+   * by id; the component's `features` option may name another. The host loads that plugin
+   * first and passes it the run's energy table through the component's `featuresOptions`.
+   */
+  readonly featuresEvaluator?: string;
+  /** The option naming a trained model directory (`polaris evaluate --model` fills it; required). */
+  readonly modelOption?: string;
+  /** The option of a time limit per evaluation in seconds (`polaris evaluate --timeout` fills it). */
+  readonly timeoutOption?: string;
+}
+
+/**
  * A named recipe for one component. Plugin modules bind these — never the components
  * themselves — so nothing is constructed until a config asks for it.
  */
@@ -47,6 +66,8 @@ export interface ComponentFactory<T, Options = Readonly<Record<string, unknown>>
    * factory id. Without it, options are passed through as given.
    */
   readonly optionsSchema?: z.ZodType<Options>;
+  /** What the host must provide; see {@link ComponentNeeds}. */
+  readonly needs?: ComponentNeeds;
   /** Builds a fresh component. May be async (e.g. loading model weights). */
   create(context: PluginContext<Options>): T | Promise<T>;
 }

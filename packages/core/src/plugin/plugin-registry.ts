@@ -6,7 +6,9 @@ import type { HardwareSpace } from '../space/hardware-space.js';
 import {
   PluginError, PluginLoadError, PluginOptionsError, PluginUnavailableError, UnknownPluginError,
 } from './plugin-errors.js';
-import { type ComponentFactory, type ComponentOfKind, FACTORY_TOKENS, type PluginContext } from './plugin-factories.js';
+import {
+  type ComponentFactory, type ComponentNeeds, type ComponentOfKind, FACTORY_TOKENS, type PluginContext,
+} from './plugin-factories.js';
 import type { PluginKind } from './plugin-manifest.js';
 import { type PluginSource, resolvePluginSource } from './plugin-source.js';
 import { which as defaultWhich } from './which.js';
@@ -177,11 +179,10 @@ export class PluginRegistry {
   }
 
   /**
-   * Creates the component `id` of `kind`, loading the plugin that provides it if needed.
-   * @throws UnknownPluginError listing the known ids of that kind; PluginUnavailableError with
-   *   the reason; PluginLoadError when the module binds no such factory; PluginOptionsError.
+   * The factory of component `id` of `kind`, loading the plugin that provides it if needed.
+   * @throws as {@link create} does, but for the options.
    */
-  async create<K extends PluginKind>(kind: K, id: string, init: CreateOptions = {}): Promise<ComponentOfKind[K]> {
+  async factory<K extends PluginKind>(kind: K, id: string): Promise<ComponentFactory<ComponentOfKind[K], unknown>> {
     const entry = [...this.entries.values()].find(
       (e) => e.source.manifest.kinds.includes(kind) && e.source.manifest.provides.includes(id),
     );
@@ -208,6 +209,21 @@ export class PluginRegistry {
           `bound no ${kind} factory with that id (bound ${kind} ids: ${bound})`,
       );
     }
+    return factory;
+  }
+
+  /** What component `id` of `kind` needs from the host (its factory's {@link ComponentNeeds}; empty when none). */
+  async needs(kind: PluginKind, id: string): Promise<ComponentNeeds> {
+    return (await this.factory(kind, id)).needs ?? {};
+  }
+
+  /**
+   * Creates the component `id` of `kind`, loading the plugin that provides it if needed.
+   * @throws UnknownPluginError listing the known ids of that kind; PluginUnavailableError with
+   *   the reason; PluginLoadError when the module binds no such factory; PluginOptionsError.
+   */
+  async create<K extends PluginKind>(kind: K, id: string, init: CreateOptions = {}): Promise<ComponentOfKind[K]> {
+    const factory = await this.factory(kind, id);
     const options = parseOptions(kind, factory, init.options ?? {});
     const context: PluginContext<unknown> = {
       id, options, seed: init.seed ?? 0, container: this.container, workload: init.workload, hardwareSpace: init.hardwareSpace,

@@ -14,6 +14,7 @@ export const rtlEvaluatorFactory = defineEvaluator({
   id: RTL_ID,
   description: 'cycle-accurate Verilator simulation of the rtl-sim accelerator; energy from its event counters, area from Yosys',
   optionsSchema: rtlOptionsSchema,
+  needs: { energyTableOption: 'energy', timeoutOption: 'timeoutSeconds' },
   create: ({ options }) => new RtlEvaluator(options),
 });
 
