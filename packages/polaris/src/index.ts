@@ -2,4 +2,5 @@
 export * from './random/random-optimizer.js';
 export { randomOptimizerFactory } from './random/random-plugin.js';
 export * from './bayesian/index.js';
+export * from './gradient/index.js';
 export * from './genetic/index.js';

@@ -1,6 +1,7 @@
 import type { OptimizerFactory } from '@polaris/core';
 import { randomOptimizerFactory } from './random/random-plugin.js';
 import { bayesianOptimizerFactory } from './bayesian/bayesian-plugin.js';
+import { gradientOptimizerFactory } from './gradient/gradient-plugin.js';
 import { geneticOptimizerFactory } from './genetic/genetic-plugin.js';
 
 /**
@@ -10,5 +11,6 @@ import { geneticOptimizerFactory } from './genetic/genetic-plugin.js';
 export const OPTIMIZER_FACTORIES: readonly OptimizerFactory[] = [
   randomOptimizerFactory,
   bayesianOptimizerFactory,
+  gradientOptimizerFactory,
   geneticOptimizerFactory,
 ];

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import {
-  type Evaluator, HardwareSpace, Mapper, type Mapper as MapperType, type Optimizer, type RunConfig, ScheduledOptimizer, Store,
+  DifferentiableModel, type Evaluator, HardwareSpace, Mapper, type Mapper as MapperType, type Optimizer, type RunConfig, ScheduledOptimizer, Store,
   StoreCachedMapper, type Fidelity, type Workload,
   type SearchRun, type SearchSummary, expandOutputPath, loadRunConfig, openStore, resolveWorkload, runSearch,
   resolveEnergySetting,
@@ -49,6 +49,9 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
     // Mapping is the costly part of a trial: answers are kept in the store, so a killed run loses none.
     const cachedMapper = new StoreCachedMapper(mapper, store);
     registry.container.bind<MapperType>(Mapper).toConstantValue(cachedMapper);
+    // Gradient search differentiates the relaxed analytical model, priced with the run's energy table.
+    const relaxed = await registry.create('differentiable', 'analytical', { options: { energy }, seed: config.seed });
+    registry.container.bind(DifferentiableModel).toConstantValue(relaxed);
     const optimizer = await createOptimizer(registry, config, workload, hardwareSpace);
     const runId = runIdFor(config);
     const others = Object.values(evaluators).map((e) => `, ${e.id} (${e.fidelity})`).join('');
