@@ -9,3 +9,4 @@ export * from './macs-per-pe-evaluation.js';
 export * from './tiny-workload.js';
 export * from '../store/store-contract.js';
 export * from './mapper-contract.js';
+export * from './performance-model-contract.js';
