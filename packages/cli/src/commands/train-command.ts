@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { analyzeLayer, dosaRowOptions } from '@polaris/analytical';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
-  type EnergyTable, type EnergyTableName, type Evaluator, HardwareSpace, type QueryableStore, type Workload,
-  evaluationKey, hashDesignPoint, openStore, resolveEnergySetting, resolveWorkload, workloadHash,
+  type EnergyTable, type EnergyTableName, HardwareSpace, type Mapper, type QueryableStore, type Workload,
+  openStore, resolveEnergySetting, resolveWorkload,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { createEvaluator } from '../host/create-evaluator.js';
 import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
-import { evaluateIntoStore } from './dataset-command.js';
 import { UsageError } from './usage-error.js';
 
 /** High-fidelity sources `polaris train --fidelity` reads from the store. */
@@ -38,10 +37,10 @@ export interface TrainFlags {
 
 type StarlightModule = typeof import('@polaris/starlight');
 type DatasetSample = import('@polaris/starlight').DatasetSample;
-type StarlightLowModel = import('@polaris/starlight').StarlightLow;
+type StarlightTrainingEvent = import('@polaris/starlight').StarlightTrainingEvent;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function parseHidden(text: string): number[] {
   const widths = text.split(',').map((w) => Number(w.trim()));
@@ -63,37 +62,54 @@ function storeSamples(sl: StarlightModule, store: QueryableStore, storePath: str
   return perWorkload;
 }
 
-/**
- * Analytical samples of `n` seeded design points per workload for pretraining: points drawn as
- * `polaris dataset` draws them, evaluations reused from the store or made and stored.
- */
-async function lowSamples(
-  sl: StarlightModule, analytical: Evaluator, workloads: readonly Workload[], n: number, seed: number, store: QueryableStore,
-  energy: EnergyTable | EnergyTableName, registry: ReturnType<typeof createRegistry>,
-): Promise<DatasetSample[]> {
-  const { mapper, bufferLayout } = await mapperForEvaluators(registry, [analytical], energy, seed);
-  const samples: DatasetSample[] = [];
-  for (const workload of workloads) {
-    const started = performance.now();
-    const points = sl.sampleDesignPoints(workload, n, seed, { hardwareSpace: new HardwareSpace({}), mapper, bufferLayout });
-    const tally = await evaluateIntoStore(analytical, points, workload, store);
-    const wHash = workloadHash(workload);
-    let used = 0;
-    for (const point of points) {
-      const evaluation = store.getEvaluation(evaluationKey(analytical, hashDesignPoint(point), wHash));
-      if (!evaluation) continue; // failed; already reported
-      samples.push(...sl.samplesFromEvaluations(workload, point, evaluation, evaluation, 'analytical'));
-      used++;
-    }
-    log(`  ${workload.name}: ${used} design points (${tally.fresh} evaluated now, ${tally.reused} reused from the store, ${tally.failed} failed) in ${seconds(started)}`);
+/** The high-fidelity samples the flags name (FireSim CSV or the store), with a line per source. */
+function highFidelitySamples(sl: StarlightModule, flags: TrainFlags, source: string, workloads: readonly Workload[], store: QueryableStore | undefined, energy: EnergyTable | EnergyTableName) {
+  const lines: string[] = [];
+  let samples: DatasetSample[];
+  if (source === 'csv') {
+    const imported = sl.importFiresimCsv(flags.csv!, { analytical: (row, mapping) => analyzeLayer(row.layer, row.hardware, mapping, dosaRowOptions(row, energy)) });
+    samples = imported.samples;
+    lines.push(`  ${flags.csv}: ${samples.length} layer samples, ${imported.skipped.length} rows skipped` +
+      (imported.skipped.length > 0 ? ` (e.g. line ${imported.skipped[0].line}: ${imported.skipped[0].reason})` : ''));
+    if (samples.length < 3) throw new UsageError(`--csv ${flags.csv}: ${samples.length} usable rows; Starlight needs at least 3`);
+  } else {
+    const perWorkload = storeSamples(sl, store!, flags.store, workloads, source as 'rtl' | 'analytical');
+    samples = perWorkload.flatMap((w) => w.samples);
+    for (const { workload, samples: s } of perWorkload) lines.push(`  ${workload.name}: ${s.length} ${source} layer samples`);
+    if (samples.length < 3) throw new UsageError(`the store ${flags.store} holds ${samples.length} ${source} layer samples; Starlight needs at least 3 (grow them with polaris dataset)`);
   }
-  return samples;
+  return { samples, lines };
+}
+
+/** The progress of the training workflow as stderr lines. */
+function logProgress(event: StarlightTrainingEvent): void {
+  switch (event.kind) {
+    case 'pretraining-data': {
+      const t = event.tally;
+      log(`  ${t.workload}: ${t.used} design points (${t.fresh} evaluated now, ${t.reused} reused from the store, ${t.failed} failed) in ${seconds(t.ms)}`);
+      break;
+    }
+    case 'evaluation-failed':
+      log(`${event.failure.evaluator}: point ${event.failure.pointHash} failed: ${event.failure.error}`);
+      break;
+    case 'pretraining':
+      log(`pretraining Starlight-Low on ${event.rows} layer samples…`);
+      break;
+    case 'epoch':
+      log(`  epoch ${event.epoch + 1}: loss ${event.loss.toFixed(4)}`);
+      break;
+    case 'transfer':
+      log(`transferring to ${event.rows} high-fidelity layer samples…`);
+      break;
+  }
 }
 
 /**
- * `polaris train`: pretrains Starlight-Low on analytical samples (or loads one with `--low`),
- * transfers it to the high-fidelity samples of the store (or of a FireSim CSV) and saves both:
- * `<out>/low/` and `<out>/`. Prints counts, timings, the tfjs backend and the training metadata.
+ * `polaris train`: the Starlight training workflow (`trainStarlight` in @polaris/starlight) on
+ * the flags' data — pretraining Starlight-Low on analytical samples (or loading one with
+ * `--low`), transferring it to the high-fidelity samples of the store (or of a FireSim CSV),
+ * saving `<out>/low/` and `<out>/` — and its report: counts, timings, the tfjs backend and the
+ * training metadata.
  */
 export async function trainCommand(flags: TrainFlags): Promise<number> {
   const highSource = flags.csv !== undefined ? 'csv' : flags.fidelity;
@@ -112,37 +128,22 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   const started = performance.now();
 
   const sl = await import('@polaris/starlight');
-  const backend = await sl.ensureBackend();
-  log(`tfjs backend: ${backend}`);
+  log(`tfjs backend: ${await sl.ensureBackend()}`);
   const needStore = highSource !== 'csv' || flags.low === undefined;
   if (highSource !== 'csv' && !existsSync(flags.store)) {
     throw new UsageError(`the store ${flags.store} does not exist; make high-fidelity samples with ` +
       `\`polaris dataset --fidelity ${highSource} --workload ${workloads[0].name} --n 50 --store ${flags.store}\`, or use --csv <firesim.csv>`);
   }
   const store = needStore ? openStore(flags.store) : undefined;
+  let mapper: Mapper | undefined;
   try {
     // High-fidelity samples first: fail before spending minutes pretraining.
-    let high: DatasetSample[];
-    const highLines: string[] = [];
-    if (highSource === 'csv') {
-      const imported = sl.importFiresimCsv(flags.csv!, { analytical: (row, mapping) => analyzeLayer(row.layer, row.hardware, mapping, dosaRowOptions(row, energy)) });
-      high = imported.samples;
-      highLines.push(`  ${flags.csv}: ${high.length} layer samples, ${imported.skipped.length} rows skipped` +
-        (imported.skipped.length > 0 ? ` (e.g. line ${imported.skipped[0].line}: ${imported.skipped[0].reason})` : ''));
-      if (high.length < 3) throw new UsageError(`--csv ${flags.csv}: ${high.length} usable rows; Starlight needs at least 3`);
-    } else {
-      const perWorkload = storeSamples(sl, store!, flags.store, workloads, highSource as 'rtl' | 'analytical');
-      high = perWorkload.flatMap((w) => w.samples);
-      for (const { workload, samples } of perWorkload) highLines.push(`  ${workload.name}: ${samples.length} ${highSource} layer samples`);
-      if (high.length < 3) throw new UsageError(`the store ${flags.store} holds ${high.length} ${highSource} layer samples; Starlight needs at least 3 (grow them with polaris dataset)`);
-    }
-    log(`high-fidelity data (${highSource === 'csv' ? 'measured, FireSim CSV' : `${highSource} from ${flags.store}`}):\n${highLines.join('\n')}`);
+    const high = highFidelitySamples(sl, flags, highSource, workloads, store, energy);
+    log(`high-fidelity data (${highSource === 'csv' ? 'measured, FireSim CSV' : `${highSource} from ${flags.store}`}):\n${high.lines.join('\n')}`);
 
     const outDir = resolve(flags.out);
-    const lowDir = join(outDir, 'low');
-    let low: StarlightLowModel;
-    let lowRows = 0;
-    let pretrainTime = 'reused';
+    let low: import('@polaris/starlight').StarlightLow | undefined;
+    let pretrain: import('@polaris/starlight').PretrainingSource | undefined;
     if (flags.low !== undefined) {
       low = await sl.StarlightLow.load(resolve(flags.low));
       log(`Starlight-Low loaded from ${flags.low} (pretrained on ${low.metadata.training?.samples ?? '?'} samples)`);
@@ -150,40 +151,32 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       log(`analytical pretraining data: ${flags.lowSamples} design points per workload (seed ${flags.seed})…`);
       const registry = createRegistry(flags.plugin ?? []);
       const analytical = await createEvaluator(registry, 'analytical', energy, { seed: flags.seed });
-      const samples = await lowSamples(sl, analytical, workloads, flags.lowSamples, flags.seed, store!, energy, registry);
-      const table = sl.layerTableFromSamples(samples);
-      lowRows = table.rows;
-      log(`pretraining Starlight-Low on ${table.rows} layer samples…`);
-      const t0 = performance.now();
-      low = await sl.StarlightLow.pretrain(table, {
-        seed: flags.seed, epochs: flags.epochs, latentDim: flags.latentDim, hidden,
-        onEpoch: (epoch, loss) => log(`  epoch ${epoch + 1}: loss ${loss.toFixed(4)}`),
-      });
-      pretrainTime = seconds(t0);
-      await low.save(lowDir);
+      const mapped = await mapperForEvaluators(registry, [analytical], energy, flags.seed);
+      mapper = mapped.mapper;
+      pretrain = { workloads, pointsPerWorkload: flags.lowSamples, analytical, mapper, bufferLayout: mapped.bufferLayout, hardwareSpace: new HardwareSpace({}), store };
     }
-    log(`transferring to ${high.length} high-fidelity layer samples…`);
-    const t1 = performance.now();
-    const model = await sl.Starlight.transfer(low, sl.layerTableFromSamples(high), { seed: flags.seed, fineTuneSteps: flags.fineTuneSteps });
-    const transferTime = seconds(t1);
-    await model.save(outDir);
-
-    const lowTraining = low.metadata.training;
+    const training = await sl.trainStarlight({
+      high: high.samples, ...(low ? { low } : { pretrain: pretrain! }), seed: flags.seed, out: outDir, onProgress: logProgress,
+      lowOptions: { epochs: flags.epochs, latentDim: flags.latentDim, hidden }, transfer: { fineTuneSteps: flags.fineTuneSteps },
+    });
+    const { report } = training;
+    const lowTraining = training.low.metadata.training;
     const mae = lowTraining?.validationMae;
     const lines = [
-      `trained Starlight in ${seconds(started)} on the ${sl.activeBackendName() ?? backend} backend`,
-      `  Starlight-Low: ${flags.low !== undefined ? `reused ${flags.low}` : `${lowRows} analytical layer samples of ${names.join(', ')}, pretrained in ${pretrainTime}; saved to ${lowDir}`}`,
+      `trained Starlight in ${seconds(performance.now() - started)} on the ${report.backend} backend`,
+      `  Starlight-Low: ${flags.low !== undefined ? `reused ${flags.low}` : `${report.pretrainingRows} analytical layer samples of ${names.join(', ')}, pretrained in ${seconds(report.pretrainMs ?? 0)}; saved to ${report.lowDir}`}`,
       `  pretraining validation error (MAE of ln): ` + (mae ? `cycles ${mae[0].toFixed(4)} (×${Math.exp(mae[0]).toFixed(3)}), energy ${mae[1].toFixed(4)} (×${Math.exp(mae[1]).toFixed(3)})` : 'none (no held-out rows)'),
-      `  Starlight: ${high.length} high-fidelity layer samples (${highSource === 'csv' ? `FireSim CSV ${flags.csv}` : highSource}), transferred in ${transferTime}; saved to ${outDir}`,
+      `  Starlight: ${high.samples.length} high-fidelity layer samples (${highSource === 'csv' ? `FireSim CSV ${flags.csv}` : highSource}), transferred in ${seconds(report.transferMs)}; saved to ${outDir}`,
       `  Starlight-Low training: ${JSON.stringify(lowTraining)}`,
-      `  Starlight training: ${JSON.stringify(model.metadata.training)}`,
+      `  Starlight training: ${JSON.stringify(training.model.metadata.training)}`,
       `use it: polaris predict --model ${flags.out} --workload ${names[0]}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    model.dispose();
-    low.dispose();
+    training.model.dispose();
+    training.low.dispose();
     return 0;
   } finally {
+    await mapper?.close?.();
     store?.close();
   }
 }

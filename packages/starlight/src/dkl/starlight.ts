@@ -14,6 +14,10 @@
  *    `marginalLikelihood`'s input gradient) is backpropagated through the encoder by tfjs.
  * 3. Both GPs are conditioned on all rows with the fine-tuned encoder.
  *
+ * Update ({@link Starlight.update}), on the old rows plus new ones: the same three steps warm-
+ * started from the trained model (its encoder, latent standardisation and hyperparameters; one
+ * short hyperparameter refit, a few fine-tuning steps). The steps are in `deep-kernel-fit.ts`.
+ *
  * Predictions are per-row means and standard deviations of ln cycles and ln energy, and of
  * ln EDP (sum of the two; σ assumes the two errors independent). Shapes: features
  * `rows × cols` row-major; every output array has length `rows`.
@@ -22,12 +26,11 @@ import { Random } from '@polaris/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { activeBackendName, ensureBackend } from '../backend/index.js';
 import { FEATURE_LENGTH, FEATURIZER_VERSION } from '../features/index.js';
-import { clampTheta, fitHyperparameters } from '../gp/fit-hyperparameters.js';
-import { marginalLikelihood, packHyperparameters, unpackHyperparameters } from '../gp/marginal-likelihood.js';
 import { DenseNetwork } from '../model/dense-network.js';
-import { type LayerTable, type LogTargets, analyticalPriorFromFeatures, columnStatistics, selectRows, seriesStatistics } from '../model/layer-table.js';
+import { type LayerTable, type LogTargets, analyticalPriorFromFeatures, selectRows } from '../model/layer-table.js';
 import { ModelFileError, loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
 import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata, retrainAdvice, starlightLowWidths } from '../low/starlight-low.js';
+import { DeepKernelFit, type FineTuneStep } from './deep-kernel-fit.js';
 import { DEFAULT_VARIANCE_ROWS, LatentGp, type LatentGpState } from './latent-gp.js';
 
 export interface StarlightTransferOptions {
@@ -57,6 +60,14 @@ export interface StarlightTransferOptions {
   readonly varianceRows?: number;
   /** Random restarts of the initial hyperparameter fit (default 1). */
   readonly hyperparameterRestarts?: number;
+}
+
+/** Options of {@link Starlight.update}; the learning rates and row counts are those of a transfer. */
+export interface StarlightUpdateOptions extends Omit<StarlightTransferOptions, 'hyperparameterRestarts'> {
+  /** Joint fine-tuning steps from the current encoder (default {@link DEFAULT_UPDATE_STEPS}). */
+  readonly fineTuneSteps?: number;
+  /** Adam steps of the hyperparameter refit from their current values (default 20). */
+  readonly hyperparameterIterations?: number;
 }
 
 /** Mean and std (natural-log units) per row. */
@@ -95,6 +106,11 @@ export interface StarlightMetadata {
     readonly fineTuneValidation: readonly { readonly step: number; readonly error: number }[] | null;
     readonly wallMs: number;
     readonly backend: string | null;
+    /**
+     * Present when this model came from {@link Starlight.update}: the rows of the model it was
+     * warm-started from, the hyperparameter refit's steps and how many updates led here.
+     */
+    readonly warmStart?: { readonly fromRows: number; readonly hyperparameterIterations: number; readonly updates: number };
   };
 }
 
@@ -144,136 +160,72 @@ export class Starlight {
     validation?: LayerTable, chosenFrom?: readonly (readonly [number, number])[],
   ): Promise<{ model: Starlight; curve: [number, number][] }> {
     const seed = options.seed ?? 0;
-    const rng = new Random(seed).fork('starlight-transfer');
-    const d = low.metadata.latentDim;
-    const encoder = DenseNetwork.fromWeights('encoder', starlightLowWidths(low.metadata).encoder, low.encoder.namedWeights());
-    const n = table.rows;
-    const x = low.standardise(table.features, n);
-    const latent = (rows?: tf.Tensor1D): Float64Array => Float64Array.from(tf.tidy(() => {
-      const xs = rows ? tf.gather(x, rows) : x;
-      return tf.slice(encoder.apply(xs), [0, 0], [-1, d]).dataSync();
-    }));
-    // Fixed standardisation of the latent (part of the feature map from here on).
-    const z0 = latent();
-    const { mean: latentMean, std: latentStd } = columnStatistics(z0, n, d);
-    const standardiseLatent = (z: Float64Array) => z.map((v, k) => (v - latentMean[k % d]) / latentStd[k % d]);
-    const residual = (t: keyof LogTargets) => Float64Array.from(table.targets[t], (v, r) => v - table.prior[t][r]);
-    const normalise = (r: Float64Array) => {
-      const [mean, std] = seriesStatistics(r);
-      return { ys: Float64Array.from(r, (v) => Math.fround((v - mean) / std)), mean, std };
-    };
-    const targets = { cycles: normalise(residual('logCycles')), energy: normalise(residual('logEnergy')) };
-    const subsetOf = (size: number, label: string): number[] | null => {
-      if (n <= size) return null;
-      return rng.fork(label).shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, size).sort((a, b) => a - b);
-    };
-    const pick = (z: Float64Array, rows: number[] | null) => (rows ? Float64Array.from(rows.flatMap((r) => Array.from(z.subarray(r * d, (r + 1) * d)))) : z);
-    const pickY = (y: Float64Array, rows: number[] | null) => (rows ? Float64Array.from(rows, (r) => y[r]) : y);
-
-    // 1. Initial hyperparameters on the pretrained latents.
-    const zs0 = standardiseLatent(z0);
-    const hpRows = subsetOf(options.hyperparameterRows ?? 200, 'hyperparameter-rows');
-    const m0 = hpRows ? hpRows.length : n;
-    const theta = {
-      cycles: packHyperparameters(fitHyperparameters(pick(zs0, hpRows), pickY(targets.cycles.ys, hpRows), m0, d, {
-        seed, restarts: options.hyperparameterRestarts ?? 1, iterations: options.hyperparameterIterations ?? 100,
-      }).hyperparameters),
-      energy: packHyperparameters(fitHyperparameters(pick(zs0, hpRows), pickY(targets.energy.ys, hpRows), m0, d, {
-        seed: seed + 1, restarts: options.hyperparameterRestarts ?? 1, iterations: options.hyperparameterIterations ?? 100,
-      }).hyperparameters),
-    };
-
-    /** A target's GP state from its current hyperparameters. */
-    const state = (t: 'cycles' | 'energy'): LatentGpState => {
-      const h = unpackHyperparameters(theta[t]);
-      return {
-        logLengthscales: Array.from(h.logLengthscales), logSignalVariance: h.logSignalVariance, logNoiseVariance: h.logNoiseVariance,
-        residualMean: targets[t].mean, residualStd: targets[t].std,
-      };
-    };
-
-    // 2. Joint fine-tuning of hyperparameters and encoder, scored on `validation` at checkpoints.
+    const fit = new DeepKernelFit({ low: low.metadata, encoderWeights: low.encoder.namedWeights() }, table, new Random(seed).fork('starlight-transfer'));
     const curve: [number, number][] = [];
-    const scoreValidation = (step: number) => {
-      if (!validation || !(FINE_TUNE_CHECKPOINTS as readonly number[]).includes(step)) return;
-      const zs = Float64Array.from(standardiseLatent(latent()), Math.fround);
-      const zv = tf.tidy(() => {
-        const xv = low.standardise(validation.features, validation.rows);
-        const mu = tf.slice(encoder.apply(xv), [0, 0], [-1, d]);
-        return tf.div(tf.sub(mu, tf.tensor1d(Float32Array.from(latentMean))), tf.tensor1d(Float32Array.from(latentStd))) as tf.Tensor2D;
-      });
-      let error = 0;
-      for (const t of ['cycles', 'energy'] as const) {
-        const gp = new LatentGp(zs, targets[t].ys, n, d, state(t));
-        const mean = tf.tidy(() => gp.predict(zv).mean.dataSync() as Float32Array);
-        gp.dispose();
-        const key = t === 'cycles' ? 'logCycles' : 'logEnergy';
-        for (let r = 0; r < validation.rows; r++) {
-          const residualTruth = validation.targets[key][r] - validation.prior[key][r];
-          error += Math.abs(residualTruth - mean[r]) / validation.rows;
-        }
-      }
-      zv.dispose();
-      curve.push([step, error]);
-    };
-    scoreValidation(0);
-    const fineTuneRows = options.fineTuneRows ?? 400;
-    const thetaRate = options.hyperparameterLearningRate ?? 0.05;
-    const optimizer = tf.train.adam(options.encoderLearningRate ?? 2e-3);
-    const adam = { cycles: { m: new Float64Array(d + 2), v: new Float64Array(d + 2) }, energy: { m: new Float64Array(d + 2), v: new Float64Array(d + 2) } };
-    const stepRng = rng.fork('fine-tune-rows');
-    const perRow: number[] = [];
     try {
-      for (let step = 1; step <= steps; step++) {
-        const rows = n <= fineTuneRows ? null : stepRng.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, fineTuneRows).sort((a, b) => a - b);
-        const rowTensor = rows ? tf.tensor1d(rows, 'int32') : undefined;
-        const m = rows ? rows.length : n;
-        const zs = standardiseLatent(latent(rowTensor));
-        const gradient = new Float64Array(m * d);
-        let value = 0;
-        for (const t of ['cycles', 'energy'] as const) {
-          const ml = marginalLikelihood(zs, pickY(targets[t].ys, rows), m, d, unpackHyperparameters(theta[t]), true, true);
-          value += ml.value;
-          for (let k = 0; k < gradient.length; k++) gradient[k] += ml.inputGradient![k];
-          adamAscent(theta[t], ml.gradient!, adam[t], step, thetaRate);
-          clampTheta(theta[t], d);
-        }
-        perRow.push(value / m);
-        // Descent on −LML/m: upstream gradient of the latent μ is −∂LML/∂zs / (m · std).
-        const upstream = Float32Array.from(gradient, (g, k) => -g / (m * latentStd[k % d]));
-        tf.tidy(() => {
-          const c = tf.tensor2d(upstream, [m, d]);
-          const xs = rowTensor ? tf.gather(x, rowTensor) : x;
-          optimizer.minimize(() => tf.sum(tf.mul(tf.slice(encoder.apply(xs), [0, 0], [-1, d]), c)) as tf.Scalar, false, encoder.variables);
-        });
-        rowTensor?.dispose();
-        scoreValidation(step);
-      }
+      fit.fitHyperparameters({
+        seed, restarts: options.hyperparameterRestarts ?? 1, iterations: options.hyperparameterIterations ?? 100, rows: options.hyperparameterRows ?? 200,
+      });
+      // Scored on `validation` at the checkpoints.
+      const score = (step: number) => {
+        if (validation && (FINE_TUNE_CHECKPOINTS as readonly number[]).includes(step)) curve.push([step, fit.validationError(validation)]);
+      };
+      score(0);
+      const perRow = fit.fineTune(steps, fineTuneStep(options), score);
+      const varianceRows = options.varianceRows ?? DEFAULT_VARIANCE_ROWS;
+      const result = fit.finish(varianceRows);
+      const metadata: StarlightMetadata = {
+        kind: 'polaris/starlight', format: 1, featurizerVersion: FEATURIZER_VERSION, low: low.metadata,
+        latentMean: Array.from(result.latentMean), latentStd: Array.from(result.latentStd), rows: table.rows, gp: result.state,
+        varianceRows: Number.isFinite(varianceRows) ? varianceRows : null,
+        training: {
+          seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? result.logMarginalLikelihoodPerRow, result.logMarginalLikelihoodPerRow],
+          fineTuneValidation: chosenFrom ? chosenFrom.map(([step, error]) => ({ step, error })) : null,
+          wallMs: performance.now() - started, backend: activeBackendName() ?? null,
+        },
+      };
+      return { model: new Starlight(metadata, result.encoder, result.gps), curve };
     } finally {
-      optimizer.dispose();
+      fit.dispose();
     }
+  }
 
-    // 3. Condition on every row with the fine-tuned encoder.
-    const zsFinal = Float64Array.from(standardiseLatent(latent()), Math.fround);
-    x.dispose();
-    const gpState = { cycles: state('cycles'), energy: state('energy') };
-    const varianceRows = options.varianceRows ?? DEFAULT_VARIANCE_ROWS;
-    const gps = {
-      cycles: new LatentGp(zsFinal, targets.cycles.ys, n, d, gpState.cycles, varianceRows),
-      energy: new LatentGp(zsFinal, targets.energy.ys, n, d, gpState.energy, varianceRows),
-    };
-    const finalPerRow = (gps.cycles.logMarginalLikelihood + gps.energy.logMarginalLikelihood) / n;
-    const metadata: StarlightMetadata = {
-      kind: 'polaris/starlight', format: 1, featurizerVersion: FEATURIZER_VERSION, low: low.metadata,
-      latentMean: Array.from(latentMean), latentStd: Array.from(latentStd), rows: n, gp: gpState,
-      varianceRows: Number.isFinite(varianceRows) ? varianceRows : null,
-      training: {
-        seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? finalPerRow, finalPerRow],
-        fineTuneValidation: chosenFrom ? chosenFrom.map(([step, error]) => ({ step, error })) : null,
-        wallMs: performance.now() - started, backend: activeBackendName() ?? null,
-      },
-    };
-    return { model: new Starlight(metadata, encoder, gps), curve };
+  /**
+   * This model trained further on `table` — every row it should now describe, typically the
+   * rows it was trained on plus new ones (the caller keeps them; a Starlight keeps only
+   * latents) — warm-started: the current encoder and latent standardisation, both GPs'
+   * hyperparameters refitted from their current values (one start, `hyperparameterIterations`
+   * Adam steps), then `fineTuneSteps` joint steps from the current encoder, then both GPs
+   * conditioned on every row. The residuals are renormalised over the rows. Far cheaper than
+   * {@link transfer}: no validation refit, no restarts, few steps. This model is unchanged.
+   */
+  async update(table: LayerTable, options: StarlightUpdateOptions = {}): Promise<Starlight> {
+    if (table.rows < 3) throw new RangeError(`Starlight.update: needs at least 3 rows, got ${table.rows}`);
+    if (table.cols !== this.metadata.low.cols) throw new RangeError(`Starlight.update: rows have ${table.cols} features, this model reads ${this.metadata.low.cols}`);
+    await ensureBackend();
+    const started = performance.now();
+    const seed = options.seed ?? this.metadata.training.seed;
+    const start = { low: this.metadata.low, encoderWeights: this.encoder.namedWeights(), latent: { mean: this.metadata.latentMean, std: this.metadata.latentStd } };
+    const fit = new DeepKernelFit(start, table, new Random(seed).fork(`starlight-update-${this.metadata.rows}-${table.rows}`));
+    try {
+      const iterations = options.hyperparameterIterations ?? 20;
+      fit.fitHyperparameters({ seed, restarts: 0, iterations, rows: options.hyperparameterRows ?? 200, initial: this.metadata.gp });
+      const steps = options.fineTuneSteps ?? DEFAULT_UPDATE_STEPS;
+      const perRow = fit.fineTune(steps, fineTuneStep(options));
+      const varianceRows = options.varianceRows ?? this.metadata.varianceRows ?? Number.POSITIVE_INFINITY;
+      const result = fit.finish(varianceRows);
+      const metadata: StarlightMetadata = {
+        ...this.metadata, rows: table.rows, gp: result.state, varianceRows: Number.isFinite(varianceRows) ? varianceRows : null,
+        training: {
+          seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? result.logMarginalLikelihoodPerRow, result.logMarginalLikelihoodPerRow],
+          fineTuneValidation: null, wallMs: performance.now() - started, backend: activeBackendName() ?? null,
+          warmStart: { fromRows: this.metadata.rows, hyperparameterIterations: iterations, updates: (this.metadata.training.warmStart?.updates ?? 0) + 1 },
+        },
+      };
+      return new Starlight(metadata, result.encoder, result.gps);
+    } finally {
+      fit.dispose();
+    }
   }
 
   /**
@@ -401,6 +353,18 @@ function foldedLatentNetwork(encoder: DenseNetwork, metadata: StarlightMetadata)
   return DenseNetwork.fromWeights('encoder', [cols, ...hidden, d], weights);
 }
 
+/** Joint fine-tuning steps of {@link Starlight.update} when none are given. */
+export const DEFAULT_UPDATE_STEPS = 10;
+
+/** The fine-tuning step options of a transfer or an update, with their defaults. */
+function fineTuneStep(options: StarlightTransferOptions): FineTuneStep {
+  return {
+    rows: options.fineTuneRows ?? 400,
+    encoderLearningRate: options.encoderLearningRate ?? 2e-3,
+    hyperparameterLearningRate: options.hyperparameterLearningRate ?? 0.05,
+  };
+}
+
 /** Fine-tuning step counts compared when the count is chosen by validation. */
 export const FINE_TUNE_CHECKPOINTS = [0, 10, 25, 50, 100] as const;
 
@@ -418,13 +382,4 @@ function validationSplit(table: LayerTable, seed: number): { fit: LayerTable; va
   groups.forEach((g, i) => (held.has(g) ? validation : fit).push(i));
   if (fit.length < 10 || validation.length === 0) return null;
   return { fit: selectRows(table, fit), validation: selectRows(table, validation) };
-}
-
-/** One Adam ascent step on `theta` in place (bias-corrected; β = 0.9, 0.999). */
-function adamAscent(theta: Float64Array, g: Float64Array, s: { m: Float64Array; v: Float64Array }, t: number, rate: number): void {
-  for (let i = 0; i < theta.length; i++) {
-    s.m[i] = 0.9 * s.m[i] + 0.1 * g[i];
-    s.v[i] = 0.999 * s.v[i] + 0.001 * g[i] * g[i];
-    theta[i] += (rate * s.m[i] / (1 - 0.9 ** t)) / (Math.sqrt(s.v[i] / (1 - 0.999 ** t)) + 1e-8);
-  }
 }

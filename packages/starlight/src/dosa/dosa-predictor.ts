@@ -51,7 +51,15 @@ import {
   ANALYTICAL_LOG2_CYCLES_INDEX, ANALYTICAL_LOG2_ENERGY_INDEX, FEATURE_LENGTH, FEATURIZER_VERSION,
 } from '../features/index.js';
 import { columnStatistics } from '../model/layer-table.js';
+import {
+  type EpochData, type EpochOutcome, type InferenceLayer, denseStack, inferTransposed, trainEpochs,
+} from './dosa-network.js';
 import { directoryHandler } from './file-io.js';
+
+export { denseWithFastGradient } from './dosa-network.js';
+
+/** Rows per inference call in {@link DosaPredictor.predict}. */
+const PREDICT_BATCH = 1024;
 
 export const DOSA_VARIANTS = ['analytical', 'dnn', 'residual', 'residual-log'] as const;
 export type DosaVariant = (typeof DOSA_VARIANTS)[number];
@@ -61,6 +69,13 @@ export const DOSA_HIDDEN: readonly number[] = [256, 512, 2048, 2048, 512, 256, 6
 export const DOSA_METADATA_FILE = 'dosa-predictor.json';
 const METADATA_KIND = 'polaris/dosa-predictor';
 const METADATA_FORMAT = 1;
+
+/**
+ * Narrowest [min, max] range (ln units) the `dnn` and `residual-log` targets are rescaled over:
+ * a narrower one — a (near-)constant target — is widened to it about its centre, so a value
+ * outside the training range (e.g. an update's new rows) stays near [0.5, 1.5].
+ */
+export const DOSA_MIN_TARGET_RANGE = 0.1;
 
 /** Epochs when none are given. */
 export const DOSA_DEFAULT_EPOCHS = 200;
@@ -127,6 +142,12 @@ export interface DosaMetadata {
   readonly featureStd: readonly number[];
   /** For `dnn`: per target [min, max] of the training targets. */
   readonly targetRange: readonly (readonly [number, number])[];
+  /**
+   * Root-mean-square error (ln units) of ln cycles and ln energy on the rows last trained on
+   * (the held-out rows when early-stopped): the homoscedastic σ a performance model reports,
+   * since DOSA's predictor has no uncertainty of its own. Absent before a fit.
+   */
+  readonly residualStd?: readonly [number, number];
   readonly training: {
     readonly samples: number;
     readonly epochs: number;
@@ -141,11 +162,19 @@ export interface DosaMetadata {
     readonly validationSamples?: number;
     readonly bestEpoch?: number;
     readonly validationLoss?: number;
+    /** Continued trainings ({@link DosaPredictor.update}) since the fit, and their epochs in all. */
+    readonly updates?: number;
+    readonly updateEpochs?: number;
   } | null;
 }
 
 const LN2 = Math.LN2;
 const TARGETS = 2;
+
+/** @throws RangeError when a target is not finite. */
+function checkTargets(samples: readonly DosaSample[], what: string): void {
+  for (const s of samples) if (!Number.isFinite(s.logCycles) || !Number.isFinite(s.logEnergy)) throw new RangeError(`DosaPredictor.${what}: a target is not finite`);
+}
 
 /** ln(cycles), ln(energy) of the analytical model from a feature row. */
 function analyticalLogs(features: Float32Array, offset: number): [number, number] {
@@ -164,96 +193,6 @@ function toMatrix(rows: readonly Float32Array[] | Float32Array): Float32Array {
     out.set(row, r * FEATURE_LENGTH);
   });
   return out;
-}
-
-/** One dense layer's variables, read from the tfjs-layers model so training updates it in place. */
-interface DenseVariables {
-  readonly kernel: tf.Variable;
-  readonly bias: tf.Variable;
-  readonly activation: 'gelu' | 'softplus';
-}
-
-/** The Dense layers of a model built by `buildModel`, in order, with their variables. */
-function denseStack(model: tfl.LayersModel): DenseVariables[] {
-  const dense = model.layers.filter((l) => l.getClassName() === 'Dense');
-  return dense.map((layer, i) => {
-    const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    return { kernel, bias, activation: i === dense.length - 1 ? 'softplus' : 'gelu' };
-  });
-}
-
-/**
- * `x·W + b` whose gradient uses only untransposed matrix products. tfjs' own gradient of
- * `matMul` asks for `matMul(x, dy, transposeA = true)` and `matMul(dy, W, transposeB = true)`;
- * the WASM backend runs those through a slow generic kernel (about 0.03–0.3 GFLOPS here against
- * 7–27 GFLOPS for the plain product), which made one training step on DOSA's 2048-wide layers
- * cost seconds. Here `dW = transpose(x)·dy` (the transpose is batch-sized) and
- * `dx = transpose(W·transpose(dy))`, so the big weight matrix is never re-packed; the forward
- * product is `transpose(transpose(W)·transpose(x))` (one transpose of W instead of a re-pack).
- * Exported for its gradient test.
- */
-export const denseWithFastGradient = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: tf.add(tf.transpose(tf.matMul(tf.transpose(w), tf.transpose(x))), b),
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.transpose(tf.matMul(ws, tf.transpose(dy))), tf.matMul(tf.transpose(xs), dy), tf.sum(dy, 0)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
-
-/** GELU with the exact erf form, the same formula as tfjs-layers' `gelu` activation used by `predict`. */
-function gelu(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))));
-}
-
-/**
- * The network on a batch. With `dropout`, inverted dropout (tfjs' `tf.dropout`, as the Dropout
- * layer does in training) follows each hidden layer with its own seed; without it this is the
- * inference network `predict` runs.
- */
-function forward(net: readonly DenseVariables[], x: tf.Tensor2D, dropout?: { readonly rate: number; readonly seeds: readonly number[] }): tf.Tensor2D {
-  let h = x;
-  net.forEach((d, i) => {
-    const z = denseWithFastGradient(h, d.kernel as tf.Tensor2D, d.bias as tf.Tensor1D);
-    if (d.activation === 'softplus') {
-      h = tf.softplus(z);
-      return;
-    }
-    h = gelu(z);
-    if (dropout && dropout.rate > 0) h = tf.dropout(h, dropout.rate, undefined, dropout.seeds[i]) as tf.Tensor2D;
-  });
-  return h;
-}
-
-/** Rows per inference call in {@link DosaPredictor.predict}. */
-const PREDICT_BATCH = 1024;
-
-/** A dense layer prepared for inference: its kernel transposed once, `[out, in]`. */
-interface InferenceLayer {
-  readonly kernelT: tf.Tensor2D;
-  readonly bias: tf.Variable;
-  readonly activation: 'gelu' | 'softplus';
-}
-
-/**
- * The inference network as `hᵀ ← act(Wᵀ·hᵀ + b)`: the WASM matrix product is about 3× faster
- * when the large operand comes first (it packs the second operand on every call), so `predict`
- * keeps each kernel transposed and the activations transposed (`[width, rows]`) throughout.
- */
-function inferTransposed(layers: readonly InferenceLayer[], x: tf.Tensor2D): tf.Tensor2D {
-  let h = tf.transpose(x);
-  for (const l of layers) {
-    const z = tf.add(tf.matMul(l.kernelT, h), tf.reshape(l.bias, [-1, 1])) as tf.Tensor2D;
-    h = l.activation === 'softplus' ? tf.softplus(z) : gelu(z);
-  }
-  return tf.transpose(h);
-}
-
-/** Mean absolute error over every entry (Keras' `meanAbsoluteError` averaged over the batch). */
-function l1(prediction: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {
-  return tf.mean(tf.abs(tf.sub(prediction, target)));
 }
 
 export class DosaPredictor {
@@ -321,29 +260,23 @@ export class DosaPredictor {
     return this.meta.variant === 'residual-log' ? analytical + value : value;
   }
 
-
   /**
-   * Trains on `samples` (a no-op for the `analytical` variant). Selects the default backend first
-   * unless one was selected already. With `validationFraction` > 0 a seeded part of `samples` is
-   * held out, training stops after `patience` epochs without a better validation loss and the
-   * best epoch's weights are kept (see {@link DosaOptions}).
+   * Trains on `samples` from freshly initialised weights (the `analytical` variant only measures
+   * its σ). Selects the default backend first unless one was selected already. With
+   * `validationFraction` > 0 a seeded part of `samples` is held out, training stops after
+   * `patience` epochs without a better validation loss and the best epoch's weights are kept
+   * (see {@link DosaOptions}). Sets {@link DosaMetadata.residualStd}.
    * @returns the final epoch's mean L1 training loss (null for `analytical`).
    */
   async fit(samples: readonly DosaSample[]): Promise<number | null> {
-    if (this.meta.variant === 'analytical') return null;
+    if (this.meta.variant === 'analytical') {
+      if (samples.length > 0) this.meta = { ...this.meta, residualStd: this.residualStd(samples) };
+      return null;
+    }
     if (samples.length === 0) throw new RangeError('DosaPredictor.fit: no samples');
-    const options = this.trainingOptions ?? { variant: this.meta.variant };
-    const epochs = options.epochs ?? DOSA_DEFAULT_EPOCHS;
-    const batchSize = options.batchSize ?? DOSA_DEFAULT_BATCH_SIZE;
-    const learningRate = options.learningRate ?? DOSA_DEFAULT_LEARNING_RATE;
-    const seed = options.seed ?? 0;
-    const validationFraction = options.validationFraction ?? 0;
-    const patience = options.patience ?? 20;
-    if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`DosaPredictor.fit: epochs must be a positive integer, got ${epochs}`);
-    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`DosaPredictor.fit: batchSize must be a positive integer, got ${batchSize}`);
-    if (!(validationFraction >= 0 && validationFraction < 1)) throw new RangeError(`DosaPredictor.fit: validationFraction must be in [0, 1), got ${validationFraction}`);
-    if (!(Number.isInteger(patience) && patience >= 1)) throw new RangeError(`DosaPredictor.fit: patience must be a positive integer, got ${patience}`);
-    for (const s of samples) if (!Number.isFinite(s.logCycles) || !Number.isFinite(s.logEnergy)) throw new RangeError('DosaPredictor.fit: a target is not finite');
+    const options = this.options();
+    const { batchSize, seed, validationFraction } = options;
+    checkTargets(samples, 'fit');
     const started = performance.now();
     await ensureBackend();
 
@@ -357,101 +290,139 @@ export class DosaPredictor {
       trainRows = samples.filter((_, i) => !held.has(i));
       validRows = samples.filter((_, i) => held.has(i));
     }
-
     const X = toMatrix(trainRows.map((s) => s.features));
-    const n = trainRows.length;
-    const statistics = columnStatistics(X, n, FEATURE_LENGTH, 1e-9);
-    const mean = Array.from(statistics.mean);
-    const std = Array.from(statistics.std);
-    const range = (t: 0 | 1): [number, number] => {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const s of trainRows) {
-        const y = (t === 0 ? s.logCycles : s.logEnergy) - (this.meta.variant === 'residual-log' ? analyticalLogs(s.features, 0)[t] : 0);
-        lo = Math.min(lo, y);
-        hi = Math.max(hi, y);
-      }
-      return [lo, hi];
+    const statistics = columnStatistics(X, trainRows.length, FEATURE_LENGTH, 1e-9);
+    this.meta = {
+      ...this.meta, featureMean: Array.from(statistics.mean), featureStd: Array.from(statistics.std),
+      targetRange: [this.targetRange(trainRows, 0), this.targetRange(trainRows, 1)],
     };
-    this.meta = { ...this.meta, featureMean: mean, featureStd: std, targetRange: [range(0), range(1)] };
-    const encode = (rows: readonly DosaSample[], matrix: Float32Array): Float32Array => {
-      const Y = new Float32Array(rows.length * TARGETS);
-      rows.forEach((s, r) => {
-        const a = analyticalLogs(matrix, r * FEATURE_LENGTH);
-        Y[r * TARGETS] = this.encodeTarget(s.logCycles, a[0], 0);
-        Y[r * TARGETS + 1] = this.encodeTarget(s.logEnergy, a[1], 1);
-      });
-      return Y;
-    };
-    const Y = encode(trainRows, X);
-    const XV = validRows.length > 0 ? toMatrix(validRows.map((s) => s.features)) : undefined;
-    const YV = XV ? encode(validRows, XV) : undefined;
-
     this.disposeInference();
     this.model?.dispose();
     this.model = undefined;
     const model = this.buildModel(rng.fork('init'));
-    const net = denseStack(model);
-    const variables = net.flatMap((d) => [d.kernel, d.bias]);
-    const optimizer = tf.train.adam(learningRate);
-    const shuffleRng = rng.fork('shuffle');
-    const dropoutRng = rng.fork('dropout');
-    const xAll = tf.tensor2d(this.standardise(X), [n, FEATURE_LENGTH]);
-    const yAll = tf.tensor2d(Y, [n, TARGETS]);
-    const xValid = XV ? tf.tensor2d(this.standardise(XV), [validRows.length, FEATURE_LENGTH]) : undefined;
-    const yValid = YV ? tf.tensor2d(YV, [validRows.length, TARGETS]) : undefined;
-    const order = Array.from({ length: n }, (_, i) => i);
-    const dropout = this.meta.dropout;
-    let finalLoss = Number.NaN;
-    let epochsRun = 0;
-    let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
+    let outcome: EpochOutcome;
     try {
-      for (let epoch = 0; epoch < epochs; epoch++) {
-        const perm = shuffleRng.shuffle(order);
-        let lossSum = 0;
-        for (let start = 0; start < n; start += batchSize) {
-          const idx = perm.slice(start, start + batchSize);
-          const seeds = net.map(() => dropoutRng.int(0, 2 ** 31 - 1));
-          const loss = tf.tidy(() => {
-            const indices = tf.tensor1d(idx, 'int32');
-            const xb = tf.gather(xAll, indices);
-            const yb = tf.gather(yAll, indices);
-            return optimizer.minimize(() => l1(forward(net, xb, { rate: dropout, seeds }), yb), true, variables) as tf.Scalar;
-          });
-          lossSum += loss.dataSync()[0] * idx.length;
-          loss.dispose();
-        }
-        finalLoss = lossSum / n;
-        epochsRun = epoch + 1;
-        if (xValid && yValid) {
-          const validLoss = tf.tidy(() => l1(forward(net, xValid), yValid).dataSync()[0]);
-          if (best === undefined || validLoss < best.loss) {
-            best?.weights.forEach((w) => w.dispose());
-            best = { loss: validLoss, epoch: epochsRun, weights: variables.map((v) => tf.clone(v)) };
-          } else if (epochsRun - best.epoch >= patience) {
-            break;
-          }
-        }
-      }
-      if (best) variables.forEach((v, i) => v.assign(best!.weights[i]));
+      outcome = this.withTensors(trainRows, validRows, (data) => trainEpochs(denseStack(model), data, {
+        ...options, dropout: this.meta.dropout, shuffle: rng.fork('shuffle'), dropoutSeeds: rng.fork('dropout'),
+      }));
     } catch (error) {
       model.dispose();
       throw error;
-    } finally {
-      best?.weights.forEach((w) => w.dispose());
-      optimizer.dispose();
-      for (const t of [xAll, yAll, xValid, yValid]) t?.dispose();
     }
     this.model = model;
+    const { best } = outcome;
     this.meta = {
       ...this.meta,
+      residualStd: this.residualStd(validRows.length > 0 ? validRows : trainRows),
       training: {
-        samples: n, epochs: epochsRun, batchSize, learningRate, seed, finalLoss,
+        samples: trainRows.length, epochs: outcome.epochs, batchSize, learningRate: options.learningRate, seed, finalLoss: outcome.finalLoss,
         wallMs: performance.now() - started, backend: activeBackendName() ?? null, trainedAt: new Date().toISOString(),
         ...(best ? { validationSamples: validRows.length, bestEpoch: best.epoch, validationLoss: best.loss } : {}),
       },
     };
-    return finalLoss;
+    return outcome.finalLoss;
+  }
+
+  /**
+   * Continues training from the current weights on `samples` — the rows it should now describe,
+   * typically those it was fitted on plus new ones — for `epochs` epochs (default a fifth of the
+   * fit's, at least 1) with a fresh Adam state, the fit's batch size and learning rate, no
+   * validation split. The feature standardisation and target ranges stay those of the fit (the
+   * weights are in their units). Sets {@link DosaMetadata.residualStd} from `samples`.
+   * @returns the last epoch's mean L1 loss (null for `analytical`, which only re-measures σ).
+   * @throws Error before the predictor was fitted or loaded.
+   */
+  async update(samples: readonly DosaSample[], epochs?: number): Promise<number | null> {
+    if (samples.length === 0) throw new RangeError('DosaPredictor.update: no samples');
+    if (this.meta.variant === 'analytical') {
+      this.meta = { ...this.meta, residualStd: this.residualStd(samples) };
+      return null;
+    }
+    const model = this.model;
+    if (!model) throw new Error(`DosaPredictor (${this.meta.variant}): update before fit or load`);
+    checkTargets(samples, 'update');
+    const options = this.options();
+    const count = epochs ?? Math.max(1, Math.round((this.meta.training?.epochs ?? options.epochs) / 5));
+    if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`DosaPredictor.update: epochs must be a positive integer, got ${count}`);
+    const started = performance.now();
+    await ensureBackend();
+    const updates = (this.meta.training?.updates ?? 0) + 1;
+    const rng = new Random(options.seed).fork(`update-${updates}`);
+    this.disposeInference();
+    const outcome = this.withTensors(samples, [], (data) => trainEpochs(denseStack(model), data, {
+      ...options, epochs: count, dropout: this.meta.dropout, shuffle: rng.fork('shuffle'), dropoutSeeds: rng.fork('dropout'),
+    }));
+    const training = this.meta.training ?? {
+      samples: 0, epochs: 0, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed, finalLoss: null, wallMs: 0, backend: null, trainedAt: '',
+    };
+    this.meta = {
+      ...this.meta,
+      residualStd: this.residualStd(samples),
+      training: {
+        ...training, samples: samples.length, finalLoss: outcome.finalLoss, wallMs: training.wallMs + performance.now() - started,
+        backend: activeBackendName() ?? null, trainedAt: new Date().toISOString(), updates, updateEpochs: (training.updateEpochs ?? 0) + outcome.epochs,
+      },
+    };
+    return outcome.finalLoss;
+  }
+
+  /** The training options with their defaults, checked; after `load`, those the saved model was trained with. */
+  private options(): { epochs: number; batchSize: number; learningRate: number; seed: number; validationFraction: number; patience: number } {
+    const given = this.trainingOptions;
+    const saved = this.meta.training;
+    const epochs = given?.epochs ?? DOSA_DEFAULT_EPOCHS;
+    const batchSize = given?.batchSize ?? saved?.batchSize ?? DOSA_DEFAULT_BATCH_SIZE;
+    const learningRate = given?.learningRate ?? saved?.learningRate ?? DOSA_DEFAULT_LEARNING_RATE;
+    const seed = given?.seed ?? saved?.seed ?? 0;
+    const validationFraction = given?.validationFraction ?? 0;
+    const patience = given?.patience ?? 20;
+    if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`DosaPredictor.fit: epochs must be a positive integer, got ${epochs}`);
+    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`DosaPredictor.fit: batchSize must be a positive integer, got ${batchSize}`);
+    if (!(validationFraction >= 0 && validationFraction < 1)) throw new RangeError(`DosaPredictor.fit: validationFraction must be in [0, 1), got ${validationFraction}`);
+    if (!(Number.isInteger(patience) && patience >= 1)) throw new RangeError(`DosaPredictor.fit: patience must be a positive integer, got ${patience}`);
+    return { epochs, batchSize, learningRate, seed, validationFraction, patience };
+  }
+
+  /** [min, max] over `rows` of target `t` in the network's units before the [0.5, 1.5] rescaling. */
+  private targetRange(rows: readonly DosaSample[], t: 0 | 1): [number, number] {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const s of rows) {
+      const y = (t === 0 ? s.logCycles : s.logEnergy) - (this.meta.variant === 'residual-log' ? analyticalLogs(s.features, 0)[t] : 0);
+      lo = Math.min(lo, y);
+      hi = Math.max(hi, y);
+    }
+    // A (near-)constant target would make the scale blow up on any other value (an update's rows).
+    const widen = Math.max(0, DOSA_MIN_TARGET_RANGE - (hi - lo)) / 2;
+    return [lo - widen, hi + widen];
+  }
+
+  /** Runs `train` on tensors of the standardised rows and encoded targets, freeing them after. */
+  private withTensors<T>(rows: readonly DosaSample[], validation: readonly DosaSample[], train: (data: EpochData) => T): T {
+    const tensors = (set: readonly DosaSample[]) => {
+      const X = toMatrix(set.map((s) => s.features));
+      const Y = new Float32Array(set.length * TARGETS);
+      set.forEach((s, r) => {
+        const a = analyticalLogs(X, r * FEATURE_LENGTH);
+        Y[r * TARGETS] = this.encodeTarget(s.logCycles, a[0], 0);
+        Y[r * TARGETS + 1] = this.encodeTarget(s.logEnergy, a[1], 1);
+      });
+      return { x: tf.tensor2d(this.standardise(X), [set.length, FEATURE_LENGTH]), y: tf.tensor2d(Y, [set.length, TARGETS]) };
+    };
+    const data = tensors(rows);
+    const valid = validation.length > 0 ? tensors(validation) : undefined;
+    try {
+      return train({ ...data, rows: rows.length, ...(valid ? { validation: valid } : {}) });
+    } finally {
+      for (const t of [data.x, data.y, valid?.x, valid?.y]) t?.dispose();
+    }
+  }
+
+  /** Root-mean-square error of the current predictions on `rows`, ln cycles and ln energy, floored at 1e-3. */
+  private residualStd(rows: readonly DosaSample[]): [number, number] {
+    const p = this.predict(rows.map((s) => s.features));
+    const rms = (a: Float64Array, truth: (s: DosaSample) => number) => Math.max(1e-3, Math.sqrt(rows.reduce((sum, s, i) => sum + (a[i] - truth(s)) ** 2, 0) / rows.length));
+    return [rms(p.logCycles, (s) => s.logCycles), rms(p.logEnergy, (s) => s.logEnergy)];
   }
 
   private standardise(X: Float32Array): Float32Array {

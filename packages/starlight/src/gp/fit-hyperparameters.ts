@@ -12,6 +12,11 @@ export interface HyperparameterFitOptions {
   readonly iterations?: number;
   /** Adam step size in log-parameter units (default 0.05). */
   readonly learningRate?: number;
+  /**
+   * The first starting point instead of {@link defaultHyperparameters} (a warm start from
+   * hyperparameters fitted earlier); the restarts still jitter the default one.
+   */
+  readonly initial?: GpHyperparameters;
 }
 
 /** Bounds of the log hyperparameters (standardised inputs, normalised targets). */
@@ -25,7 +30,7 @@ export const HYPERPARAMETER_BOUNDS = {
 export interface HyperparameterFit {
   readonly hyperparameters: GpHyperparameters;
   readonly logMarginalLikelihood: number;
-  /** Log marginal likelihood at the default starting point, for comparison. */
+  /** Log marginal likelihood at the first starting point (the default or `initial`), for comparison. */
   readonly initialLogMarginalLikelihood: number;
 }
 
@@ -72,11 +77,13 @@ export function fitHyperparameters(
   const iterations = options.iterations ?? 100;
   const learningRate = options.learningRate ?? 0.05;
   const rng = new Random(options.seed ?? 0).fork('gp-restarts');
-  const initial = defaultHyperparameters(d);
+  const defaults = defaultHyperparameters(d);
+  const initial = options.initial ?? defaults;
+  if (initial.logLengthscales.length !== d) throw new RangeError(`fitHyperparameters: initial has ${initial.logLengthscales.length} lengthscales for ${d} inputs`);
   const initialValue = marginalLikelihood(x, y, n, d, initial, false).value;
   const starts: Float64Array[] = [packHyperparameters(initial)];
   for (let r = 0; r < (options.restarts ?? 2); r++) {
-    const theta = packHyperparameters(initial);
+    const theta = packHyperparameters(defaults);
     for (let i = 0; i < d; i++) theta[i] += rng.normal(0, 1);
     theta[d] = rng.uniform(Math.log(0.1), Math.log(10));
     theta[d + 1] = rng.uniform(Math.log(1e-4), Math.log(0.3));

@@ -176,9 +176,7 @@ export class StarlightLow {
 
   /** Standardised features as a tensor `rows × cols` (caller disposes). */
   standardise(features: Float32Array, rows: number): tf.Tensor2D {
-    const { cols, featureMean, featureStd } = this.metadata;
-    if (features.length !== rows * cols) throw new RangeError(`StarlightLow: ${features.length} feature values is not ${rows} rows × ${cols} columns`);
-    return tf.tidy(() => tf.div(tf.sub(tf.tensor2d(features, [rows, cols]), tf.tensor1d(featureMean as number[])), tf.tensor1d(featureStd as number[])));
+    return standardiseFeatures(this.metadata, features, rows);
   }
 
   private scaleTargets(t: LogTargets): tf.Tensor2D {
@@ -240,6 +238,19 @@ export class StarlightLow {
     this.decoder.dispose();
     this.heads.dispose();
   }
+}
+
+/**
+ * Feature rows (`rows × cols`, row-major) standardised with a pretraining set's statistics, as a
+ * tensor `rows × cols` (caller disposes).
+ * @throws RangeError when `features` is not `rows × cols`.
+ */
+export function standardiseFeatures(
+  metadata: Pick<StarlightLowMetadata, 'cols' | 'featureMean' | 'featureStd'>, features: Float32Array, rows: number,
+): tf.Tensor2D {
+  const { cols, featureMean, featureStd } = metadata;
+  if (features.length !== rows * cols) throw new RangeError(`StarlightLow: ${features.length} feature values is not ${rows} rows × ${cols} columns`);
+  return tf.tidy(() => tf.div(tf.sub(tf.tensor2d(features, [rows, cols]), tf.tensor1d(featureMean as number[])), tf.tensor1d(featureStd as number[])));
 }
 
 /**

@@ -105,3 +105,25 @@ export function seriesStatistics(values: ArrayLike<number>, floor = 1e-9): [mean
   const { mean, std } = columnStatistics(values, values.length, 1, floor);
   return [mean[0], std[0]];
 }
+
+/**
+ * The rows of `a` followed by those of `b` (same width). Groups are kept when both have them.
+ * @throws RangeError for tables of different widths.
+ */
+export function concatLayerTables(a: LayerTable, b: LayerTable): LayerTable {
+  if (a.cols !== b.cols) throw new RangeError(`concatLayerTables: ${a.cols} columns and ${b.cols} columns`);
+  const features = new Float32Array((a.rows + b.rows) * a.cols);
+  features.set(a.features);
+  features.set(b.features, a.features.length);
+  const join = (x: Float64Array, y: Float64Array) => {
+    const out = new Float64Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  const logs = (x: LogTargets, y: LogTargets): LogTargets => ({ logCycles: join(x.logCycles, y.logCycles), logEnergy: join(x.logEnergy, y.logEnergy) });
+  return {
+    rows: a.rows + b.rows, cols: a.cols, features, targets: logs(a.targets, b.targets), prior: logs(a.prior, b.prior),
+    ...(a.groups && b.groups ? { groups: [...a.groups, ...b.groups] } : {}),
+  };
+}

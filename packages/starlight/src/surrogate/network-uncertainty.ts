@@ -17,6 +17,7 @@
  * Network EDP = S_cycles·S_energy; taking the two totals' errors as independent,
  * σ(ln EDP)² = σ²(ln S_cycles) + σ²(ln S_energy).
  */
+import type { LayerPredictions, LogPredictions, NetworkPredictions, Prediction } from '@polaris/core';
 
 /** One term c·X of a sum, X lognormal with ln X ~ N(logMean, logStd²). */
 export interface LognormalTerm {
@@ -87,4 +88,45 @@ export function networkLogStd(layers: readonly LayerLogPrediction[]): NetworkLog
   const cycles = fentonWilkinson(layers.map((l) => ({ weight: l.count, logMean: l.logCycles.mean, logStd: l.logCycles.std })));
   const energy = fentonWilkinson(layers.map((l) => ({ weight: l.count, logMean: l.logEnergy.mean, logStd: l.logEnergy.std })));
   return { logCycles: cycles.logStd, logEnergy: energy.logStd, logEdp: Math.hypot(cycles.logStd, energy.logStd) };
+}
+
+/**
+ * The network predictions of a batch composed from its per-layer lognormal predictions
+ * (`layers`: arrays of `points × layers`, see core's `LayerPredictions`), as the starlight
+ * evaluator composes them: per point, the totals are the sums of the layers' medians,
+ * ln Σ count·e^μ (so `exp(network.logCycles.mean)` is the evaluator's `Evaluation.cycles`), and
+ * their σ that of {@link networkLogStd}; ln EDP's mean is ln Σcycles + ln Σenergy and its σ
+ * √(σ²_lnC + σ²_lnE). `counts` are the unique layers' repeat counts, in workload order.
+ * @throws RangeError when the arrays are not `points × counts.length`.
+ */
+export function composeNetworkPrediction(layers: LayerPredictions, counts: readonly number[]): Prediction & { readonly layers: LayerPredictions; readonly network: NetworkPredictions } {
+  const width = counts.length;
+  if (layers.layers !== width) throw new RangeError(`composeNetworkPrediction: ${layers.layers} layers per point, but ${width} repeat counts`);
+  const rows = layers.logCycles.mean.length;
+  if (width === 0 ? rows !== 0 : rows % width !== 0) throw new RangeError(`composeNetworkPrediction: ${rows} layer rows is not a whole number of points of ${width} layers`);
+  const points = width === 0 ? 0 : rows / width;
+  const arrays = () => ({ mean: new Float64Array(points), std: new Float64Array(points) });
+  const network = { logCycles: arrays(), logEnergy: arrays() };
+  const mean = new Float64Array(points);
+  const std = new Float64Array(points);
+  for (let p = 0; p < points; p++) {
+    const at = (t: LogPredictions, l: number) => ({ mean: t.mean[p * width + l], std: t.std[p * width + l] });
+    const terms = counts.map((count, l) => ({ count, logCycles: at(layers.logCycles, l), logEnergy: at(layers.logEnergy, l) }));
+    const sigma = networkLogStd(terms);
+    network.logCycles.mean[p] = logSumOfMedians(terms.map((t) => [t.count, t.logCycles.mean]));
+    network.logEnergy.mean[p] = logSumOfMedians(terms.map((t) => [t.count, t.logEnergy.mean]));
+    network.logCycles.std[p] = sigma.logCycles;
+    network.logEnergy.std[p] = sigma.logEnergy;
+    mean[p] = network.logCycles.mean[p] + network.logEnergy.mean[p];
+    std[p] = sigma.logEdp;
+  }
+  return { mean, std, layers, network };
+}
+
+/** ln Σ count·e^logMedian, computed relative to the largest term. */
+function logSumOfMedians(terms: readonly (readonly [count: number, logMedian: number])[]): number {
+  const logs = terms.map(([count, m]) => (count > 0 ? Math.log(count) + m : -Infinity));
+  const shift = Math.max(...logs);
+  if (shift === -Infinity) throw new RangeError('composeNetworkPrediction: every repeat count is 0');
+  return shift + Math.log(logs.reduce((sum, v) => sum + Math.exp(v - shift), 0));
 }

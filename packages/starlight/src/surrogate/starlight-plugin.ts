@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { ContainerModule } from 'inversify';
 import { z } from 'zod';
-import { EvaluatorFactory, type PluginContext, defineEvaluator } from '@polaris/core';
+import { EvaluatorFactory, PerformanceModelFactory, defineEvaluator } from '@polaris/core';
+import { dosaModelFactory, starlightModelFactory } from '../performance/performance-model-plugin.js';
 import { Starlight } from '../dkl/starlight.js';
+import { createFeaturesEvaluator } from './features-evaluator.js';
 import { STARLIGHT_EVALUATOR_ID, StarlightEvaluator, starlightModelHash } from './starlight-evaluator.js';
 
 const starlightOptions = z.strictObject({
@@ -16,31 +18,12 @@ const starlightOptions = z.strictObject({
   featuresOptions: z.record(z.string(), z.unknown()).default({}),
 });
 
-type StarlightOptions = z.infer<typeof starlightOptions>;
-
-/**
- * The features evaluator, created from the EvaluatorFactory bindings of the container (the
- * host must have loaded the plugin that provides it, as the CLI does).
- */
-async function createFeaturesEvaluator(context: PluginContext<StarlightOptions>) {
-  const { features, featuresOptions } = context.options;
-  const factories = context.container.getAll<EvaluatorFactory<unknown>>(EvaluatorFactory, { optional: true });
-  const factory = factories.find((f) => f.id === features);
-  if (!factory) {
-    const bound = factories.map((f) => `"${f.id}"`).filter((id) => id !== `"${STARLIGHT_EVALUATOR_ID}"`).join(', ') || 'none';
-    throw new Error(`starlight option "features": no evaluator "${features}" is loaded (loaded evaluators: ${bound}); ` +
-      `load the plugin that provides it before creating the starlight evaluator`);
-  }
-  const parsed = factory.optionsSchema ? factory.optionsSchema.safeParse(featuresOptions) : { success: true as const, data: featuresOptions };
-  if (!parsed.success) throw new Error(`starlight option "featuresOptions" for evaluator "${features}": ${parsed.error.message}`);
-  return factory.create({ ...context, id: features, options: parsed.data });
-}
-
 /** The `starlight` evaluator factory: a trained Starlight model scoring on top of analytical features. */
 export const starlightEvaluatorFactory = defineEvaluator({
   id: STARLIGHT_EVALUATOR_ID,
   description: 'Starlight surrogate (deep kernel learning GP over a pretrained encoder): per-layer lognormal cycles/energy with σ',
   optionsSchema: starlightOptions,
+  needs: { featuresEvaluator: 'analytical', modelOption: 'model' },
   create: async (context) => {
     const dir = resolve(process.cwd(), context.options.model);
     const modelHash = starlightModelHash(dir);
@@ -50,7 +33,9 @@ export const starlightEvaluatorFactory = defineEvaluator({
   },
 });
 
-/** The plugin module: binds the starlight evaluator factory. */
+/** The plugin module: binds the starlight evaluator factory and the `starlight` and `dosa` performance-model factories. */
 export const starlightPlugin = new ContainerModule(({ bind }) => {
   bind<EvaluatorFactory>(EvaluatorFactory).toConstantValue(starlightEvaluatorFactory);
+  bind<PerformanceModelFactory>(PerformanceModelFactory).toConstantValue(starlightModelFactory);
+  bind<PerformanceModelFactory>(PerformanceModelFactory).toConstantValue(dosaModelFactory);
 });

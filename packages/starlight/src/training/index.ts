@@ -1,0 +1,2 @@
+export * from './pretraining-samples.js';
+export * from './train-starlight.js';
