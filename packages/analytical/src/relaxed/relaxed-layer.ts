@@ -70,6 +70,14 @@ interface WalkLoop {
 }
 
 const TEMPORAL = 28;
+const at = (dim: Dim, levels: readonly number[]): number[] => levels.map((l) => l * 7 + DIM_INDEX[dim]);
+/** Offsets (in a layer's block of x) summed for ln T, the spatial product, the L0 W tile, the L1 O tile. */
+const ALL_TEMPORAL = Array.from({ length: TEMPORAL }, (_, i) => i);
+const SPATIAL = [RELAXED_SPATIAL_C, RELAXED_SPATIAL_K];
+const W0_OFFSETS = (['R', 'S', 'C', 'K'] as const).flatMap((d) => at(d, [0]));
+const O1_OFFSETS = (['P', 'Q', 'K', 'N'] as const).flatMap((d) => at(d, [0, 1]));
+/** Per dim (DIMS order), the offsets of its L2 extent: temporal L0–L2, with the spatial C or K. */
+const EXTENT_OFFSETS = DIMS.map((d) => [...at(d, [0, 1, 2]), ...(d === 'C' ? [RELAXED_SPATIAL_C] : d === 'K' ? [RELAXED_SPATIAL_K] : [])]);
 
 /** The relaxed model of one layer with its loop orders fixed, ready to record on tapes. */
 export class RelaxedLayerPlan {
@@ -81,6 +89,8 @@ export class RelaxedLayerPlan {
   private readonly outputWords: number;
   private readonly energy: EnergyTable;
   private readonly maxBand: number;
+  /** Scratch: the gate node of each temporal entry at L1–L3 (offsets 7 … 27), rewritten by every `counts`. */
+  private readonly gates: Node[] = new Array<Node>(TEMPORAL).fill(0);
 
   constructor(readonly layer: Layer, orders: LoopOrders, private readonly options: RelaxedAnalyticalOptions = {}) {
     const walk = (levels: number[], tensor: Tensor): WalkLoop[] => levels.flatMap((level) =>
@@ -97,31 +107,24 @@ export class RelaxedLayerPlan {
 
   /** Records the layer's counts; its 30 ln factors are the tape nodes base … base + 29. */
   counts(tape: Tape, base: Node): LayerCounts {
-    const x = (offset: number): Node => base + offset;
-    const logSum = (offsets: readonly number[]): Node => tape.sum(offsets.map(x));
-    const gates: Node[] = [];
-    for (let i = 7; i < TEMPORAL; i++) gates[i] = gate(tape, x(i));
-    const dim = (d: Dim, levels: readonly number[]) => levels.map((l) => l * 7 + DIM_INDEX[d]);
-    const lnT = logSum(range(TEMPORAL));
+    const gates = this.gates;
+    for (let i = 7; i < TEMPORAL; i++) gates[i] = gate(tape, base + i);
+    const lnT = tape.sumAt(base, ALL_TEMPORAL);
     const T = tape.exp(lnT);
-    const sC = tape.exp(x(RELAXED_SPATIAL_C));
-    const sK = tape.exp(x(RELAXED_SPATIAL_K));
-    const macs = tape.exp(tape.sum([lnT, x(RELAXED_SPATIAL_C), x(RELAXED_SPATIAL_K)]));
+    const sC = tape.exp(base + RELAXED_SPATIAL_C);
+    const sK = tape.exp(base + RELAXED_SPATIAL_K);
+    const macs = tape.exp(tape.add(lnT, tape.sumAt(base, SPATIAL)));
     // Tiles: bounding boxes of all loops at and below the level, spatial included.
-    const lnW0 = logSum([...dim('R', [0]), ...dim('S', [0]), ...dim('C', [0]), ...dim('K', [0])]);
-    const lnO1 = logSum(['P', 'Q', 'K', 'N'].flatMap((d) => dim(d as Dim, [0, 1])));
-    const lnExtent = (d: Dim, spatial?: number): Node => logSum([...dim(d, [0, 1, 2]), ...(spatial === undefined ? [] : [spatial])]);
-    const [lnR, lnS, lnP, lnQ, lnN] = (['R', 'S', 'P', 'Q', 'N'] as const).map((d) => lnExtent(d));
-    const lnC = lnExtent('C', RELAXED_SPATIAL_C);
-    const lnK = lnExtent('K', RELAXED_SPATIAL_K);
-    const [re, se, pe, qe, ce, ne] = [lnR, lnS, lnP, lnQ, lnC, lnN].map((n) => tape.exp(n));
+    const lnW0 = tape.sumAt(base, W0_OFFSETS);
+    const lnO1 = tape.sumAt(base, O1_OFFSETS);
+    const ln: Node[] = [];
+    for (const offsets of EXTENT_OFFSETS) ln.push(tape.sumAt(base, offsets)); // ln extents at L2, DIMS order
+    const [re, se, pe, qe, ce, ne] = [tape.exp(ln[0]), tape.exp(ln[1]), tape.exp(ln[2]), tape.exp(ln[3]), tape.exp(ln[4]), tape.exp(ln[6])];
     const { Wstride, Hstride, Wdilation, Hdilation } = this.layer;
     const width = positive(tape, tape.affine(tape.add(tape.affine(pe, Wstride), tape.affine(re, Wdilation)), 1, 1 - Wstride - Wdilation));
     const height = positive(tape, tape.affine(tape.add(tape.affine(qe, Hstride), tape.affine(se, Hdilation)), 1, 1 - Hstride - Hdilation));
-    const lnW2 = tape.sum([lnR, lnS, lnC, lnK]);
-    const lnI2 = tape.sum([lnN, lnC, tape.log(width), tape.log(height)]);
-    const i2 = tape.exp(lnI2);
-    const o1 = tape.exp(lnO1);
+    const lnW2 = tape.sum([ln[0], ln[1], ln[4], ln[5]]);
+    const i2 = tape.exp(tape.sum([ln[6], ln[4], tape.log(width), tape.log(height)]));
     const fillI2 = relaxedInputFills(tape, i2, this.inputLoops(tape, base, gates, { width, height, ce, ne, pe, re, qe, se }));
     return {
       T, macs, sC, sK,
@@ -130,7 +133,7 @@ export class RelaxedLayerPlan {
       fillW2: tape.exp(tape.add(lnW2, fillsLog(tape, base, gates, this.walkW2))),
       fillI2,
       scratchpadWords: tape.add(tape.exp(lnW2), i2),
-      accumulatorWords: o1,
+      accumulatorWords: tape.exp(lnO1),
     };
   }
 
@@ -172,24 +175,26 @@ export class RelaxedLayerPlan {
     const acrossW = tape.mul(tape.mul(e.height, e.ce), e.ne);
     const acrossH = tape.mul(tape.mul(e.width, e.ce), e.ne);
     const tile = tape.mul(e.width, acrossW);
-    return this.dramDims.map((d): InputLoop => {
-      const offset = 21 + d;
-      const common = { logTrip: base + offset, trip: tape.exp(base + offset), active: gates[offset] };
+    const loops: InputLoop[] = [];
+    for (const d of this.dramDims) {
+      const logTrip = base + 21 + d;
+      const trip = tape.exp(logTrip);
+      const active = gates[21 + d];
+      let axis = -1, step = tile, extent = tile, across: Node | null = null;
       switch (DIMS[d]) {
-        case 'P': return withStep(common, 0, tape.affine(e.pe, Wstride), (s) => haloOverlap(tape, e.width, s, acrossW));
-        case 'R': return withStep(common, 0, tape.affine(e.re, Wdilation), (s) => haloOverlap(tape, e.width, s, acrossW));
-        case 'Q': return withStep(common, 1, tape.affine(e.qe, Hstride), (s) => haloOverlap(tape, e.height, s, acrossH));
-        case 'S': return withStep(common, 1, tape.affine(e.se, Hdilation), (s) => haloOverlap(tape, e.height, s, acrossH));
-        case 'C': return { ...common, axis: 2, step: e.ce, overlap: null };
-        case 'N': return { ...common, axis: 3, step: e.ne, overlap: null };
-        case 'K': return { ...common, axis: -1, step: tile, overlap: tile };
+        case 'P': axis = 0; step = tape.affine(e.pe, Wstride); extent = e.width; across = acrossW; break;
+        case 'R': axis = 0; step = tape.affine(e.re, Wdilation); extent = e.width; across = acrossW; break;
+        case 'Q': axis = 1; step = tape.affine(e.qe, Hstride); extent = e.height; across = acrossH; break;
+        case 'S': axis = 1; step = tape.affine(e.se, Hdilation); extent = e.height; across = acrossH; break;
+        case 'C': axis = 2; step = e.ce; break;
+        case 'N': axis = 3; step = e.ne; break;
       }
-    });
+      // K keeps the whole tile (it does not index inputs); C and N move past all of it.
+      const overlap = across !== null ? haloOverlap(tape, extent, step, across) : axis < 0 ? tile : null;
+      loops.push({ logTrip, trip, active, axis, step, overlap });
+    }
+    return loops;
   }
-}
-
-function withStep(common: Pick<InputLoop, 'logTrip' | 'trip' | 'active'>, axis: number, step: Node, overlap: (step: Node) => Node): InputLoop {
-  return { ...common, axis, step, overlap: overlap(step) };
 }
 
 /**
@@ -243,6 +248,3 @@ function coefficientNode(tape: Tape, c: EnergyCoefficient, hw: HardwareNodes): N
   return tape.weightedSum(terms, weights);
 }
 
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
-}

@@ -98,6 +98,15 @@ export class Tape {
     return node;
   }
 
+  /** Σ of the nodes base + offsets[i] (a layer's block of inputs). */
+  sumAt(base: Node, offsets: readonly number[]): Node {
+    let total = 0;
+    for (const o of offsets) total += this.values[base + o];
+    const node = this.open(total);
+    for (const o of offsets) this.edge(base + o, 1);
+    return node;
+  }
+
   /** Σ weights[i] · terms[i]. */
   weightedSum(terms: readonly Node[], weights: readonly number[]): Node {
     let total = 0;
