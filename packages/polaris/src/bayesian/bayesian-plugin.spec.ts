@@ -25,7 +25,8 @@ describe('bayesian optimizer factory', () => {
   });
 
   it('rejects unknown options and values outside their ranges', () => {
-    expect(schema.safeParse({ acquisiton: 'ei' }).success).toBe(false);
+    expect(schema.safeParse({ acquisiton: 'ei' }).error?.issues[0].message)
+      .toBe('unknown option "acquisiton"; allowed: acquisition, kappa, poolSize, warmup, randomFraction, localFraction, diversity, maxHardwareDraws');
     expect(schema.safeParse({ acquisition: 'ucb' }).success).toBe(false);
     expect(schema.safeParse({ randomFraction: 1.5 }).success).toBe(false);
     expect(schema.safeParse({ poolSize: 0 }).success).toBe(false);
