@@ -22,6 +22,8 @@ export const geneticOptionsSchema = z.strictObject({
   hardwareMutationScale: z.number().positive().max(1).default(D.hardwareMutationScale),
   /** Chance a layer whose mapping still fits a child's changed hardware is mapped afresh anyway. */
   remapRate: rate(D.remapRate),
+  /** Chance a child is a random point instead (a random immigrant). */
+  immigrantRate: rate(D.immigrantRate),
   /** Hardware draws per random point before giving up when a layer fits no mapping. */
   maxHardwareDraws: z.int().min(1).default(D.maxHardwareDraws),
   /** Buffer rule children's mappings keep: 'words' (Timeloop's) or 'rows' (the RTL's); match the mapper's. */
