@@ -26,7 +26,7 @@ export interface GaussianProcessModelOptions {
    */
   readonly maxFitSamples?: number;
   /**
-   * The posterior conditions on at most this many samples (default 500): above it, the best half
+   * The posterior conditions on at most this many samples (default 300): above it, the best half
    * by EDP and the most recent of the rest, so an ask stays O(maxSamples³) on long runs.
    */
   readonly maxSamples?: number;
@@ -196,7 +196,7 @@ export class GaussianProcessModel implements PerformanceModel {
 
   /** The posterior at θ on the samples `maxSamples` keeps (all of them are remembered, for save and update). */
   private condition(workload: string, hardware: readonly HardwareConfig[], logEdp: readonly number[], theta: Float64Array): void {
-    const rows = posteriorRows(logEdp, this.options.maxSamples ?? 500);
+    const rows = posteriorRows(logEdp, this.options.maxSamples ?? 300);
     const kept = { hardware: rows.map((r) => hardware[r]), logEdp: rows.map((r) => logEdp[r]) };
     const { offset, scale } = standardisation(kept.logEdp);
     const targets = Float64Array.from(kept.logEdp, (v) => (v - offset) / scale);
