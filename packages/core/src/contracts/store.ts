@@ -54,6 +54,11 @@ export interface TrialRecord {
   readonly recoverable?: boolean;
   /** Evaluations tried for this trial, this one included (absent means 1). */
   readonly attempts?: number;
+  /**
+   * The run's search time (ms, summed over its sessions) when the trial's result was stored —
+   * what best-so-far-against-wall-time curves are drawn from. Absent while running.
+   */
+  readonly elapsedMs?: number;
 }
 
 /** Identity of a cached mapper answer: one layer on one hardware configuration. */

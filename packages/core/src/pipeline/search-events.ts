@@ -332,6 +332,7 @@ class SearchLoop {
       point: slot.point,
       ...(slot.fidelity ? { fidelity: slot.fidelity } : {}),
       ...(result.ok ? { evaluation: result.evaluation } : { error: result.error, recoverable: result.recoverable }),
+      elapsedMs: this.elapsedMs(),
       ...(slot.retryOf ? { attempts: (slot.retryOf.attempts ?? 1) + (slot.retryOf.running ? 0 : 1) } : {}),
     };
   }

@@ -16,6 +16,7 @@ interface StoredTrial {
   runId: string; index: number; pointHash: string; point: string; evaluation?: string; error?: string; recoverable?: boolean; attempts?: number;
   running?: boolean;
   fidelity?: Fidelity;
+  elapsedMs?: number;
 }
 
 const keyText = (k: EvaluationKey): string => JSON.stringify([k.fidelity, k.pointHash, k.evaluator, k.evaluatorVersion, k.workloadHash]);
@@ -184,6 +185,7 @@ function encodeTrial(trial: TrialRecord): StoredTrial {
     pointHash: trial.pointHash,
     point: encodePoint(trial.point),
     ...(trial.fidelity ? { fidelity: trial.fidelity } : {}),
+    ...(trial.elapsedMs !== undefined ? { elapsedMs: trial.elapsedMs } : {}),
     ...(trial.running ? { running: true } : {}),
     ...(trial.evaluation ? { evaluation: encodeEvaluation(trial.evaluation) } : {}),
     ...(trial.error !== undefined ? { error: trial.error, recoverable: trial.recoverable ?? false } : {}),

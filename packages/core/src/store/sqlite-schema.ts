@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS trials (
 /**
  * Version 3 adds: whether a failed trial may be retried and how often it was tried
  * (`trials.recoverable`, `trials.attempts`); trials asked but not finished (`trials.running`);
- * the fidelity of a trial when it is not the run's primary one (`trials.fidelity`);
+ * the fidelity of a trial when it is not the run's primary one (`trials.fidelity`); the run's
+ * search time when the trial finished (`trials.elapsed_ms`, for best-so-far against time);
  * the search time of a run summed over its sessions (`runs.elapsed_ms`); the mapper cache (`mapper_results`, one row per
  * mapper version × layer × hardware × seed: the mapping text with its cycles and energy, or
  * the reason nothing fits); and run write locks with a heartbeat (`run_locks`).
@@ -38,6 +39,7 @@ ALTER TABLE trials ADD COLUMN recoverable INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE trials ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE trials ADD COLUMN running INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE trials ADD COLUMN fidelity TEXT;
+ALTER TABLE trials ADD COLUMN elapsed_ms REAL;
 ALTER TABLE runs ADD COLUMN elapsed_ms REAL NOT NULL DEFAULT 0;
 CREATE TABLE IF NOT EXISTS mapper_results (
   mapper TEXT NOT NULL, mapper_version TEXT NOT NULL, layer_key TEXT NOT NULL, hardware TEXT NOT NULL, seed INTEGER NOT NULL,

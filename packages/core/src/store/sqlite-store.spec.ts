@@ -94,7 +94,7 @@ describe('SqliteStore', () => {
     old.putEvaluation(key(), sampleDesignPoint(), sampleEvaluation());
     old.close();
     const db = new Database(path);
-    db.exec(`ALTER TABLE trials DROP COLUMN recoverable; ALTER TABLE trials DROP COLUMN attempts; ALTER TABLE trials DROP COLUMN running; ALTER TABLE trials DROP COLUMN fidelity;
+    db.exec(`ALTER TABLE trials DROP COLUMN recoverable; ALTER TABLE trials DROP COLUMN attempts; ALTER TABLE trials DROP COLUMN running; ALTER TABLE trials DROP COLUMN fidelity; ALTER TABLE trials DROP COLUMN elapsed_ms;
       ALTER TABLE runs DROP COLUMN elapsed_ms;
       DROP TABLE mapper_results; DROP TABLE run_locks; UPDATE meta SET value = '2' WHERE key = 'schema_version'`);
     db.close();

@@ -30,7 +30,7 @@ interface RunRow {
 }
 interface TrialRow {
   run_id: string; idx: number; point_hash: string; point: string; evaluation: string | null; error: string | null;
-  recoverable: number; attempts: number; running: number; fidelity: Fidelity | null;
+  recoverable: number; attempts: number; running: number; fidelity: Fidelity | null; elapsed_ms: number | null;
 }
 interface EvaluationRow {
   fidelity: EvaluationKey['fidelity']; point_hash: string; evaluator: string; evaluator_version: string; workload_hash: string;
@@ -161,7 +161,8 @@ export class SqliteStore implements QueryableStore {
         throw new StoreError(`cannot append trial ${trial.index}: no run "${trial.runId}" in ${this.path}; start the run first`);
       }
       const inserted = this.db.prepare(`INSERT OR IGNORE INTO trials
-        (run_id, idx, point_hash, point, edp, evaluation, error, recoverable, attempts, running, fidelity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        (run_id, idx, point_hash, point, edp, evaluation, error, recoverable, attempts, running, fidelity, elapsed_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(...this.trialColumns(trial));
       if (inserted.changes === 0) {
         const existing = this.db.prepare(`SELECT point_hash FROM trials WHERE run_id = ? AND idx = ?`).get(trial.runId, trial.index) as { point_hash: string };
@@ -178,7 +179,7 @@ export class SqliteStore implements QueryableStore {
       const row = this.db.prepare(`SELECT * FROM trials WHERE run_id = ? AND idx = ?`).get(trial.runId, trial.index) as TrialRow | undefined;
       checkReplacement(trial, row && this.decodeTrialRow(row), this.path);
       this.db.prepare(`UPDATE trials SET point_hash = ?, point = ?, edp = ?, evaluation = ?, error = ?, recoverable = ?, attempts = ?, running = ?,
-        fidelity = ? WHERE run_id = ? AND idx = ?`).run(...this.trialColumns(trial).slice(2), trial.runId, trial.index);
+        fidelity = ?, elapsed_ms = ? WHERE run_id = ? AND idx = ?`).run(...this.trialColumns(trial).slice(2), trial.runId, trial.index);
     }).immediate());
   }
 
@@ -233,13 +234,14 @@ export class SqliteStore implements QueryableStore {
   private trialColumns(trial: TrialRecord): (string | number | null)[] {
     return [trial.runId, trial.index, trial.pointHash, encodePoint(trial.point), trial.evaluation?.edp ?? null,
       trial.evaluation ? encodeEvaluation(trial.evaluation) : null, trial.error ?? null, trial.recoverable ? 1 : 0, trial.attempts ?? 1,
-      trial.running ? 1 : 0, trial.fidelity ?? null];
+      trial.running ? 1 : 0, trial.fidelity ?? null, trial.elapsedMs ?? null];
   }
 
   private decodeTrialRow(r: TrialRow): TrialRecord {
     return decodeTrial({
       runId: r.run_id, index: r.idx, pointHash: r.point_hash, point: r.point, evaluation: r.evaluation, error: r.error,
       recoverable: r.recoverable === 1, attempts: r.attempts, running: r.running === 1, fidelity: r.fidelity ?? undefined,
+      elapsedMs: r.elapsed_ms ?? undefined,
     });
   }
 }

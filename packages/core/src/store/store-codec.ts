@@ -64,6 +64,7 @@ export interface EncodedTrial {
   readonly attempts?: number;
   readonly running?: boolean;
   readonly fidelity?: Fidelity;
+  readonly elapsedMs?: number;
 }
 
 /** Decodes a stored trial; absent (or SQL NULL) evaluation and error are left out. */
@@ -74,6 +75,7 @@ export function decodeTrial(t: EncodedTrial): TrialRecord {
     pointHash: t.pointHash,
     point: decodePoint(t.point),
     ...(t.fidelity ? { fidelity: t.fidelity } : {}),
+    ...(t.elapsedMs !== undefined ? { elapsedMs: t.elapsedMs } : {}),
     ...(t.running ? { running: true } : {}),
     ...(t.evaluation != null ? { evaluation: decodeEvaluation(t.evaluation) } : {}),
     ...(t.error != null ? { error: t.error } : {}),
