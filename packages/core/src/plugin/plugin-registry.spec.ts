@@ -96,6 +96,7 @@ describe('PluginRegistry', () => {
     const registry = registryWithFixtures();
     await expect(registry.evaluator('macs', { options: { delayMs: -1 } })).rejects.toThrow(PluginOptionsError);
     await expect(registry.evaluator('macs', { options: { colour: 'red' } })).rejects.toThrow(/evaluator "macs" has invalid options/);
+    await expect(registry.evaluator('macs', { options: { colour: 'red' } })).rejects.toThrow(/options: unknown option "colour"; macs takes delayMs, version/);
   });
 
   it('rejects a bad manifest naming the package.json and the fields', () => {

@@ -333,6 +333,24 @@ function parseOptions(kind: PluginKind, factory: ComponentFactory<unknown, unkno
   if (!factory.optionsSchema) return options;
   const parsed = factory.optionsSchema.safeParse(options);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `options${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message}`);
+  const known = optionKeys(factory.optionsSchema);
+  const problems = parsed.error.issues.map((issue) => {
+    const where = `options${issue.path.map((p) => `.${String(p)}`).join('')}`;
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0 && known) {
+      return `${where}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; `
+        + `${factory.id} takes ${known.length > 0 ? known.join(', ') : 'no options'}`;
+    }
+    return `${where}: ${issue.message}`;
+  });
   throw new PluginOptionsError(`${kind} "${factory.id}" has invalid options:\n  ${problems.join('\n  ')}`);
+}
+
+/** The top-level keys of an options schema that is a (possibly wrapped) object, else undefined. */
+function optionKeys(schema: ComponentFactory<unknown, unknown>['optionsSchema']): string[] | undefined {
+  let def = (schema as unknown as { _zod?: { def?: { type?: string; shape?: Record<string, unknown>; innerType?: unknown; in?: unknown } } })?._zod?.def;
+  for (let guard = 0; guard < 8 && def && def.type !== 'object'; guard++) {
+    const inner = (def.innerType ?? def.in) as { _zod?: { def?: typeof def } } | undefined;
+    def = inner?._zod?.def;
+  }
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
 }
