@@ -13,6 +13,16 @@ describe('plugin manifest', () => {
     expect(multi.provides).toEqual(['analytical', 'timeloop-like']);
   });
 
+  it('reads provides per kind, and refuses a kind the plugin does not declare', () => {
+    const m = parsePluginManifest({ polaris: { id: 'starlight', kind: ['evaluator', 'model'], provides: { evaluator: ['starlight'], model: ['starlight', 'dosa'] } } }, '/s/package.json');
+    expect(m.providesByKind).toEqual({ evaluator: ['starlight'], model: ['starlight', 'dosa'] });
+    expect(m.provides).toEqual(['starlight', 'dosa']);
+    const list = parsePluginManifest({ polaris: { id: 'a', kind: ['evaluator', 'mapper'] } }, '/a/package.json');
+    expect(list.providesByKind).toEqual({ evaluator: ['a'], mapper: ['a'] });
+    expect(() => parsePluginManifest({ polaris: { id: 'b', kind: 'evaluator', provides: { model: ['b'] } } }, '/b/package.json'))
+      .toThrow(/polaris\.provides: names kind model, which polaris\.kind \(evaluator\) does not list/);
+  });
+
   it('names the file and every bad field', () => {
     const bad = () => parsePluginManifest({ polaris: { id: 'x', kind: 'evaluator', extra: 1, provides: [''] } }, '/p/package.json');
     expect(bad).toThrow(PluginManifestError);

@@ -24,7 +24,9 @@ const pluginId = z
  *
  * - `kind` is one kind or a list (a fidelity package may offer an evaluator and a mapper).
  * - `provides` lists the factory ids the plugin's module binds (defaults to `[id]`); the CLI
- *   asks for an evaluator/optimizer/mapper/model by one of these ids.
+ *   asks for an evaluator/optimizer/mapper/model by one of these ids. A list applies to every
+ *   kind; a mapping kind → ids (`{"evaluator": ["starlight"], "model": ["starlight", "dosa"]}`)
+ *   says which ids each kind offers.
  * - `requires.commands` must all be on PATH for the plugin to be `ready`; `hint` tells the
  *   user how to install them.
  * - `entry` is the module (relative to the package directory) that default-exports the
@@ -33,7 +35,10 @@ const pluginId = z
 export const PluginManifestSchema = z.strictObject({
   id: pluginId,
   kind: z.union([z.enum(PLUGIN_KINDS), z.array(z.enum(PLUGIN_KINDS)).min(1)]),
-  provides: z.array(z.string().min(1)).optional(),
+  provides: z.union([
+    z.array(z.string().min(1)),
+    z.partialRecord(z.enum(PLUGIN_KINDS), z.array(z.string().min(1)).min(1)),
+  ]).optional(),
   description: z.string().optional(),
   requires: z
     .strictObject({
@@ -52,8 +57,10 @@ export interface PluginManifest {
   readonly id: string;
   /** Always a non-empty list, even when package.json gives a single kind. */
   readonly kinds: readonly PluginKind[];
-  /** Factory ids the module binds; `[id]` when package.json omits `provides`. */
+  /** Factory ids the module binds, over all kinds; `[id]` when package.json omits `provides`. */
   readonly provides: readonly string[];
+  /** Factory ids per kind (every kind gets the whole list when `provides` is a list). */
+  readonly providesByKind: Readonly<Partial<Record<PluginKind, readonly string[]>>>;
   readonly description?: string;
   /** Commands that must be on PATH. */
   readonly commands: readonly string[];
@@ -104,10 +111,18 @@ export function parsePluginManifest(packageJson: unknown, packageJsonPath: strin
     throw new PluginManifestError(packageJsonPath, `invalid plugin manifest:\n  ${problems.join('\n  ')}`);
   }
   const m = parsed.data;
+  const kinds = Array.isArray(m.kind) ? [...new Set(m.kind)] : [m.kind];
+  const providesByKind = providedIds(m.id, kinds, m.provides);
+  const undeclared = Object.keys(providesByKind).filter((k) => !kinds.includes(k as PluginKind));
+  if (undeclared.length > 0) {
+    throw new PluginManifestError(packageJsonPath, `invalid plugin manifest:\n  polaris.provides: names kind ${undeclared.join(', ')}, `
+      + `which polaris.kind (${kinds.join(', ')}) does not list; add it to kind or remove it from provides`);
+  }
   return {
     id: m.id,
-    kinds: Array.isArray(m.kind) ? [...new Set(m.kind)] : [m.kind],
-    provides: m.provides && m.provides.length > 0 ? m.provides : [m.id],
+    kinds,
+    provides: [...new Set(Object.values(providesByKind).flat())],
+    providesByKind,
     description: m.description ?? (typeof pkg.description === 'string' ? pkg.description : undefined),
     commands: m.requires?.commands ?? [],
     hint: m.requires?.hint,
@@ -116,6 +131,15 @@ export function parsePluginManifest(packageJson: unknown, packageJsonPath: strin
     packageVersion: typeof pkg.version === 'string' ? pkg.version : undefined,
     packageJsonPath,
   };
+}
+
+/** The ids each kind provides: the list for every kind, the mapping as given, or `[id]`. */
+function providedIds(
+  id: string, kinds: readonly PluginKind[], provides: readonly string[] | Partial<Record<PluginKind, string[]>> | undefined,
+): Partial<Record<PluginKind, readonly string[]>> {
+  if (provides !== undefined && !Array.isArray(provides)) return provides as Partial<Record<PluginKind, readonly string[]>>;
+  const ids = provides && provides.length > 0 ? provides : [id];
+  return Object.fromEntries(kinds.map((kind) => [kind, ids]));
 }
 
 /**

@@ -108,8 +108,8 @@ export class PluginRegistry {
     }
     for (const other of this.entries.values()) {
       for (const kind of manifest.kinds) {
-        if (!other.source.manifest.kinds.includes(kind)) continue;
-        const clash = manifest.provides.find((id) => other.source.manifest.provides.includes(id));
+        const theirs = other.source.manifest.providesByKind[kind] ?? [];
+        const clash = (manifest.providesByKind[kind] ?? []).find((id) => theirs.includes(id));
         if (clash) {
           throw new PluginError(
             `${kind} "${clash}" is provided by both plugin "${other.source.manifest.id}" and plugin "${manifest.id}" ` +
@@ -150,9 +150,7 @@ export class PluginRegistry {
 
   /** The component ids of one kind that added plugins provide (whether ready or not). */
   ids(kind: PluginKind): string[] {
-    return [...this.entries.values()]
-      .filter((e) => e.source.manifest.kinds.includes(kind))
-      .flatMap((e) => e.source.manifest.provides);
+    return [...this.entries.values()].flatMap((e) => e.source.manifest.providesByKind[kind] ?? []);
   }
 
   /**
@@ -184,7 +182,7 @@ export class PluginRegistry {
    */
   async factory<K extends PluginKind>(kind: K, id: string): Promise<ComponentFactory<ComponentOfKind[K], unknown>> {
     const entry = [...this.entries.values()].find(
-      (e) => e.source.manifest.kinds.includes(kind) && e.source.manifest.provides.includes(id),
+      (e) => (e.source.manifest.providesByKind[kind as PluginKind] ?? []).includes(id),
     );
     if (!entry) {
       const known = this.ids(kind);
