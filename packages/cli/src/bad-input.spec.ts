@@ -15,6 +15,7 @@ import { SHARED_DATA } from '@polaris/core/testing';
 
 const BIN = fileURLToPath(new URL('../bin/polaris.mjs', import.meta.url));
 const THROWING_PLUGIN = fileURLToPath(new URL('../../core/src/plugin/fixtures/throws-on-load', import.meta.url));
+const ROOFLINE = fileURLToPath(new URL('../../../plugins/roofline', import.meta.url));
 const RESNET_CONV1 = join(SHARED_DATA, 'dosa/workloads/resnet50/_outputs_input.2.yaml');
 
 /** One bad input: the arguments, the exit code and what stderr (or stdout) must say. */
@@ -77,7 +78,10 @@ const CASES: readonly Case[] = [
   { name: 'a missing config file', args: run('nope.yaml'), code: 2, stderr: /cannot read .*nope\.yaml: file not found; allowed: a readable YAML file/ },
   { name: 'a space outside the template', args: run('bad-space.yaml'), code: 2, stderr: /space\.peDim \(line 2, column \d+\): \[1, 256\] leaves the template's range 2\.\.128/ },
   { name: 'a missing plugin path in a config', args: run('missing-plugin.yaml'), code: 2, stderr: /plugin path ".*nope-plugin" does not exist; allowed: a plugin package folder/ },
-  { name: 'invalid evaluator options', args: run('bad-options.yaml'), code: 2, stderr: /evaluator "analytical" has invalid options:\n\s+options: Unrecognized key: "colour"/ },
+  { name: 'invalid evaluator options', args: run('bad-options.yaml'), code: 2, stderr: /evaluator "analytical" has invalid options:\n\s+options: unknown option "colour"; analytical takes energy/ },
+  { name: 'an unknown optimizer option', args: run('unknown-optimizer-option.yaml'), code: 2, stderr: /unknown option "maxHardwareDrawz"; random takes maxHardwareDraws/ },
+  { name: 'a schedule stage without trials before the last', args: run('schedule-open-stage.yaml'), code: 2, stderr: /stage 1 \(random\) of the schedule needs trials:/ },
+  { name: 'gradient search on an evaluator without a differentiable model', args: run('gradient-no-model.yaml'), code: 2, stderr: /optimizer gradient differentiates a model of the run's evaluator, and evaluator roofline has none \(differentiable models: analytical\)/ },
   { name: 'an unknown evaluator in a config', args: run('unknown-evaluator.yaml'), code: 2, stderr: /unknown evaluator "rtlx"; known evaluators: "analytical"/ },
   // Evaluate and its input files.
   { name: 'an unknown workload', args: evaluate('--workload', 'resnet-50'), code: 2, stderr: /unknown workload "resnet-50".*allowed: resnet50, bert, unet, retinanet/ },
@@ -116,6 +120,9 @@ function writeFixtures(): string {
   file('missing-plugin.yaml', 'workload: bert\nplugins: [./nope-plugin]\n');
   file('bad-options.yaml', config('workload: bert\nevaluator: {id: analytical, options: {colour: red}}\n'));
   file('unknown-evaluator.yaml', config('workload: bert\nevaluator: rtlx\n'));
+  file('gradient-no-model.yaml', config(`workload: bert\nevaluator: roofline\nplugins: [${ROOFLINE}]\noptimizer: gradient\n`));
+  file('schedule-open-stage.yaml', config('workload: bert\noptimizer: [random, bayesian]\n'));
+  file('unknown-optimizer-option.yaml', config('workload: bert\noptimizer: {id: random, options: {maxHardwareDrawz: 3}}\n'));
   file('huge-layer.yaml', 'problem: {C: 1000000000, K: 4, P: 5, Q: 5, R: 3, S: 3, shape: cnn-layer}\n');
   file('empty-folder/readme.yaml', 'note: not a problem file\n');
   file('bad-energy.yaml', 'mac: -1\n');

@@ -16,5 +16,6 @@ export const relaxedAnalyticalModelFactory = defineDifferentiableModel({
     /** Relative band of the smooth maxima (0 = hard max, as DOSA). */
     maxBand: z.number().min(0).max(1).default(DEFAULT_MAX_BAND),
   }),
+  needs: { energyTableOption: 'energy' },
   create: ({ options }) => new RelaxedAnalyticalModel(options),
 });

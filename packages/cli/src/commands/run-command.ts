@@ -7,7 +7,7 @@ import {
   resolveEnergySetting,
 } from '@polaris/core';
 import { createRegistry } from '../host/builtin-plugins.js';
-import { createEvaluator } from '../host/create-evaluator.js';
+import { createEvaluator, withEnergyTable } from '../host/create-evaluator.js';
 import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
 import { runIdFor } from '../host/run-id.js';
 import { stopOnSignals } from '../host/stop-on-signals.js';
@@ -49,9 +49,7 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
     // Mapping is the costly part of a trial: answers are kept in the store, so a killed run loses none.
     const cachedMapper = new StoreCachedMapper(mapper, store);
     registry.container.bind<MapperType>(Mapper).toConstantValue(cachedMapper);
-    // Gradient search differentiates the relaxed analytical model, priced with the run's energy table.
-    const relaxed = await registry.create('differentiable', 'analytical', { options: { energy }, seed: config.seed });
-    registry.container.bind(DifferentiableModel).toConstantValue(relaxed);
+    await bindDifferentiableModel(registry, config, evaluator, energy);
     const optimizer = await createOptimizer(registry, config, workload, hardwareSpace);
     const runId = runIdFor(config);
     const others = Object.values(evaluators).map((e) => `, ${e.id} (${e.fidelity})`).join('');
@@ -102,6 +100,27 @@ async function createRunEvaluators(
     evaluators[other.fidelity] = other;
   }
   return { evaluator, evaluators };
+}
+
+/**
+ * Binds `DifferentiableModel` when an optimizer stage declares it needs one (gradient search):
+ * the differentiable model with the evaluator's id (the analytical plugin's relaxed model for
+ * `evaluator: analytical`), priced with the run's energy table.
+ * @throws UsageError when the evaluator has no differentiable model.
+ */
+async function bindDifferentiableModel(
+  registry: ReturnType<typeof createRegistry>, config: RunConfig, evaluator: Evaluator, energy: ReturnType<typeof resolveEnergySetting>,
+): Promise<void> {
+  const needing: string[] = [];
+  for (const stage of config.optimizer) if ((await registry.needs('optimizer', stage.id)).differentiableModel) needing.push(stage.id);
+  if (needing.length === 0) return;
+  if (!registry.ids('differentiable').includes(evaluator.id)) {
+    const known = registry.ids('differentiable');
+    throw new UsageError(`optimizer ${needing[0]} differentiates a model of the run's evaluator, and evaluator ${evaluator.id} has none `
+      + `(differentiable models: ${known.join(', ') || 'none'}); use evaluator: ${known[0] ?? 'analytical'} for the search, or another optimizer`);
+  }
+  const options = await withEnergyTable(registry, 'differentiable', evaluator.id, energy);
+  registry.container.bind(DifferentiableModel).toConstantValue(await registry.create('differentiable', evaluator.id, { options, seed: config.seed }));
 }
 
 /** The config's optimizer: one plugin optimizer, or a {@link ScheduledOptimizer} of its stages. */

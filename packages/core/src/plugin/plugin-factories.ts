@@ -51,6 +51,11 @@ export interface ComponentNeeds {
   readonly modelOption?: string;
   /** The option of a time limit per evaluation in seconds (`polaris evaluate --timeout` fills it). */
   readonly timeoutOption?: string;
+  /**
+   * The component (a gradient optimizer) differentiates the run's model: the host binds, as
+   * `DifferentiableModel`, the differentiable model that has the id of the run's evaluator.
+   */
+  readonly differentiableModel?: boolean;
 }
 
 /**

@@ -35,6 +35,7 @@ export const gradientOptimizerFactory = defineOptimizer({
     /** Hardware draws per start before giving up when a layer fits no mapping. */
     maxHardwareDraws: z.int().min(1).default(64),
   }),
+  needs: { differentiableModel: true },
   create: ({ options, seed, workload, container, hardwareSpace }) => {
     if (!workload) throw new Error('optimizer "gradient" needs the run\'s workload in its context');
     if (!container.isBound(Mapper)) throw new Error('optimizer "gradient" needs a Mapper bound in the container (the CLI binds the analytical mapper)');
