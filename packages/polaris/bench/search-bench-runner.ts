@@ -1,0 +1,109 @@
+/**
+ * Drives the real `polaris` CLI for the search benchmark: one `polaris run` at a time (the
+ * mapper already uses every core through its worker pool), skipping runs the store says are
+ * complete, and the reference evaluation of DOSA's default Gemmini. Every result lives in the
+ * store (or, for the reference, in a JSON file beside it): a killed benchmark resumes on rerun.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { DOSA_DEFAULT_HW, runConfigYaml, runFileStem, type PlannedRun } from './search-bench-plan.js';
+import { readBenchRuns, resultFilePath } from './search-bench-data.js';
+
+export interface BenchPaths {
+  /** Repository root: the CLI runs here. */
+  readonly root: string;
+  readonly store: string;
+  /** Generated configs, result files and reference.json. */
+  readonly benchDir: string;
+}
+
+export interface ReferenceEntry {
+  readonly workload: string;
+  readonly hardware: typeof DOSA_DEFAULT_HW;
+  readonly mapperSeed: number;
+  readonly cycles: number;
+  readonly energyPJ: number;
+  readonly edp: number;
+}
+
+const log = (msg: string): void => console.log(`[bench:search ${new Date().toISOString()}] ${msg}`);
+
+function cliPath(root: string): string {
+  return join(root, 'packages/cli/bin/polaris.mjs');
+}
+
+let current: ResultPromise | undefined;
+let stopping = false;
+
+/** SIGINT/SIGTERM: pass the signal to the run in flight (it stores what it has and exits), then stop. */
+export function stopOnSignals(): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      stopping = true;
+      log(`${sig}: stopping after the current run has stored its trials (rerun the same command to resume)`);
+      current?.kill(sig);
+    });
+  }
+}
+
+export function referencePath(paths: BenchPaths): string {
+  return join(paths.benchDir, 'reference.json');
+}
+
+export function readReference(paths: BenchPaths): Record<string, ReferenceEntry> {
+  const file = referencePath(paths);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, ReferenceEntry>) : {};
+}
+
+/** EDP of DOSA's default Gemmini with mapper mappings (seed 1) per workload, computed once. */
+export async function ensureReference(paths: BenchPaths, workloads: readonly string[]): Promise<Record<string, ReferenceEntry>> {
+  const ref = readReference(paths);
+  const hw = `${DOSA_DEFAULT_HW.peDim},${DOSA_DEFAULT_HW.spKB},${DOSA_DEFAULT_HW.accKB}`;
+  for (const workload of workloads) {
+    if (ref[workload] || stopping) continue;
+    log(`reference: polaris evaluate --workload ${workload} --hw ${hw} --json`);
+    const r = await execa('node', [cliPath(paths.root), 'evaluate', '--workload', workload, '--hw', hw, '--energy', 'timeloop', '--seed', '1', '--json'], { cwd: paths.root, reject: false });
+    if (r.exitCode !== 0) { log(`reference for ${workload} failed (exit ${r.exitCode}): ${String(r.stderr).slice(-400)}`); continue; }
+    const [first] = JSON.parse(String(r.stdout)) as { evaluation: { cycles: number; energy: number; edp: number } }[];
+    ref[workload] = { workload, hardware: DOSA_DEFAULT_HW, mapperSeed: 1, cycles: first!.evaluation.cycles, energyPJ: first!.evaluation.energy, edp: first!.evaluation.edp };
+    mkdirSync(paths.benchDir, { recursive: true });
+    writeFileSync(referencePath(paths), `${JSON.stringify(ref, null, 2)}\n`);
+    log(`reference ${workload}: EDP ${ref[workload]!.edp.toExponential(4)}`);
+  }
+  return ref;
+}
+
+/** Runs not yet complete in the store, in plan order. */
+export function pendingRuns(paths: BenchPaths, plan: readonly PlannedRun[]): PlannedRun[] {
+  const done = new Set(
+    readBenchRuns(paths.store, paths.benchDir, { trials: false })
+      .filter((r) => r.complete)
+      .map((r) => `${r.kind}/${r.workload}/${r.optimizer}/${r.seed}`),
+  );
+  return plan.filter((p) => !done.has(`${p.kind}/${p.workload}/${p.optimizer}/${p.seed}`));
+}
+
+/**
+ * Runs every planned run that is not complete, one at a time, through `polaris run`.
+ * @returns false when stopped by a signal (the rest resumes on rerun).
+ */
+export async function runPlan(paths: BenchPaths, plan: readonly PlannedRun[]): Promise<boolean> {
+  const pending = pendingRuns(paths, plan);
+  log(`${plan.length - pending.length} of ${plan.length} runs complete in ${paths.store}; ${pending.length} to go`);
+  for (const [i, run] of pending.entries()) {
+    if (stopping) return false;
+    const stem = runFileStem(run);
+    const config = join(paths.benchDir, 'configs', `${stem}.yaml`);
+    mkdirSync(dirname(config), { recursive: true });
+    writeFileSync(config, runConfigYaml(run, paths.store, resultFilePath(paths.benchDir, stem)));
+    log(`run ${i + 1}/${pending.length}: ${run.workload} ${run.optimizer} seed ${run.seed} (${run.minutes} min) — polaris run ${config} --force --quiet`);
+    const started = Date.now();
+    current = execa('node', [cliPath(paths.root), 'run', config, '--force', '--quiet'], { cwd: paths.root, reject: false, stdout: 'inherit', stderr: 'inherit' });
+    const r = await current;
+    current = undefined;
+    log(`run ${run.workload} ${run.optimizer} seed ${run.seed}: exit ${r.exitCode ?? r.signal} after ${((Date.now() - started) / 1000).toFixed(0)} s wall`);
+    if (r.exitCode === 130 || r.exitCode === 143 || r.signal) return false;
+  }
+  return !stopping;
+}
