@@ -4,7 +4,8 @@
  * complete, and the reference evaluation of DOSA's default Gemmini. Every result lives in the
  * store (or, for the reference, in a JSON file beside it): a killed benchmark resumes on rerun.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { DOSA_DEFAULT_HW, runConfigYaml, runFileStem, type PlannedRun } from './search-bench-plan.js';
@@ -74,6 +75,23 @@ export async function ensureReference(paths: BenchPaths, workloads: readonly str
   return ref;
 }
 
+/** The code a session ran: HEAD and the source files that differed from it (others edit the same checkout). */
+function codeState(root: string): { head: string; dirty: string[] } {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages', 'plugins'], { cwd: root, encoding: 'utf8' })
+      .split('\n').filter(Boolean).map((l) => l.slice(3));
+    return { head, dirty };
+  } catch {
+    return { head: 'unknown', dirty: [] };
+  }
+}
+
+/** One line per session of a run in <benchDir>/sessions.jsonl: when, which code, how it ended. */
+function journal(paths: BenchPaths, entry: object): void {
+  appendFileSync(join(paths.benchDir, 'sessions.jsonl'), `${JSON.stringify(entry)}\n`);
+}
+
 /** Runs not yet complete in the store, in plan order. */
 export function pendingRuns(paths: BenchPaths, plan: readonly PlannedRun[]): PlannedRun[] {
   const done = new Set(
@@ -99,9 +117,11 @@ export async function runPlan(paths: BenchPaths, plan: readonly PlannedRun[]): P
     writeFileSync(config, runConfigYaml(run, paths.store, resultFilePath(paths.benchDir, stem)));
     log(`run ${i + 1}/${pending.length}: ${run.workload} ${run.optimizer} seed ${run.seed} (${run.minutes} min) — polaris run ${config} --force --quiet`);
     const started = Date.now();
+    const code = codeState(paths.root);
     current = execa('node', [cliPath(paths.root), 'run', config, '--force', '--quiet'], { cwd: paths.root, reject: false, stdout: 'inherit', stderr: 'inherit' });
     const r = await current;
     current = undefined;
+    journal(paths, { run: stem, kind: run.kind, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, exit: r.exitCode ?? r.signal, ...code });
     log(`run ${run.workload} ${run.optimizer} seed ${run.seed}: exit ${r.exitCode ?? r.signal} after ${((Date.now() - started) / 1000).toFixed(0)} s wall`);
     if (r.exitCode === 130 || r.exitCode === 143 || r.signal) return false;
   }
