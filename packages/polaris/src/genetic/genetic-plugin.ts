@@ -16,6 +16,8 @@ export const geneticOptionsSchema = z.strictObject({
   crossoverRate: rate(D.crossoverRate),
   /** Chance, per layer of a child on average (spread by the layers' cost shares), of one mapping mutation. */
   mappingMutationRate: rate(D.mappingMutationRate),
+  /** Chance a mapping mutation on told hardware is a mapper restart (the layer mapped again under a fresh seed). */
+  mapperRestartRate: rate(D.mapperRestartRate),
   /** Chance a child's hardware is mutated. */
   hardwareMutationRate: rate(D.hardwareMutationRate),
   /** Standard deviation of a hardware mutation in the encoded unit cube. */

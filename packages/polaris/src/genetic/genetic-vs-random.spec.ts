@@ -7,12 +7,12 @@ import { GeneticOptimizer } from './genetic-optimizer.js';
 /**
  * A small measured check, not a benchmark: BERT (5 unique layers) at analytical fidelity with
  * the real mapper (a reduced search budget, so the test stays within seconds), 192 trials in
- * batches of 8, default options, seeds 1-6. The first 24 trials of both are the same random
- * draws. Measured when written (pJ·cycles): random 2.13, 1.80, 1.94, 1.99, 1.94, 1.99e15;
- * genetic 1.98, 2.00, 1.74, 2.00, 1.73, 1.81e15 — ratios 1.08, 0.90, 1.11, 0.99, 1.12, 1.10
- * (geometric mean 1.05). Random search with the mapper is a strong baseline on BERT: every
- * good hardware is within ~20 % of the best EDP known, and the GA's edge is the mappings it
- * refines beyond the mapper's on the hardware it keeps (see layer-elites.ts).
+ * batches of 8, default options, seeds 1-4. The first 24 trials of both are the same random
+ * draws. Measured when written (pJ·cycles): random 2.13, 1.80, 1.94, 1.99e15; genetic 1.78,
+ * 1.75, 1.80, 1.87e15 — ratios 1.20, 1.03, 1.07, 1.06 (geometric mean 1.09; seeds 5 and 6 gave
+ * 1.07 and 1.11). Random search with the mapper is a strong baseline on BERT: every good
+ * hardware is within ~20 % of the best EDP known, and the GA's edge is the mappings it refines
+ * beyond the mapper's first answer on the hardware it keeps (see layer-elites.ts).
  */
 describe('genetic vs random on BERT (analytical, equal trials)', () => {
   const workload = builtinWorkload('bert');
@@ -48,17 +48,17 @@ describe('genetic vs random on BERT (analytical, equal trials)', () => {
     return best;
   }
 
-  it('finds a lower EDP than random search on the geometric mean, on at least half the seeds, and never far worse', async () => {
+  it('finds a lower EDP than random search on the geometric mean, on at least three of four seeds, and never far worse', async () => {
     const ratios: number[] = [];
-    for (const seed of [1, 2, 3, 4, 5, 6]) {
+    for (const seed of [1, 2, 3, 4]) {
       const random = await bestEdp(new RandomOptimizer(workload, mapper, space, seed));
       const genetic = await bestEdp(new GeneticOptimizer(workload, mapper, space, seed));
       ratios.push(random / genetic);
     }
     const geometricMean = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length);
-    console.log(`random / genetic best EDP, seeds 1-6: ${ratios.map((r) => r.toFixed(3)).join(' ')}; geometric mean ${geometricMean.toFixed(3)}`);
+    console.log(`random / genetic best EDP, seeds 1-4: ${ratios.map((r) => r.toFixed(3)).join(' ')}; geometric mean ${geometricMean.toFixed(3)}`);
     expect(ratios.filter((r) => r > 1).length).toBeGreaterThanOrEqual(3);
-    expect(Math.min(...ratios)).toBeGreaterThan(0.85);
-    expect(geometricMean).toBeGreaterThan(1.02);
+    expect(Math.min(...ratios)).toBeGreaterThan(0.9);
+    expect(geometricMean).toBeGreaterThan(1.03);
   }, 60_000);
 });

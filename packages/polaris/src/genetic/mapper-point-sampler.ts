@@ -27,14 +27,16 @@ export class MapperPointSampler {
   }
 
   /**
-   * The mapper's mapping of `layer` on `hardware`.
+   * The mapper's mapping of `layer` on `hardware`; with `restart`, the answer under another seed
+   * (derived from the layer's and `restart`), as a restart of the mapper's seeded search.
    * @throws LayerDoesNotFitError when no mapping of the layer fits the hardware.
    */
-  map(layer: Layer, hardware: HardwareConfig): Mapping {
-    const key = `${layerKey(layer)}|${hardware.peDim},${hardware.spKB},${hardware.accKB}`;
+  map(layer: Layer, hardware: HardwareConfig, restart?: number): Mapping {
+    const key = `${layerKey(layer)}|${hardware.peDim},${hardware.spKB},${hardware.accKB}|${restart ?? ''}`;
     let mapping = this.cache.get(key);
     if (!mapping) {
-      mapping = this.mapper.map(layer, hardware, this.root.fork(`mapper-${layerKey(layer)}`).uint32()).mapping;
+      const base = this.root.fork(`mapper-${layerKey(layer)}`);
+      mapping = this.mapper.map(layer, hardware, (restart === undefined ? base : base.fork(restart)).uint32()).mapping;
       this.cache.set(key, mapping);
     }
     return mapping;
