@@ -25,8 +25,8 @@ function panel(title: string, values: Row[], xTitle: string, xLog: boolean, dosa
   const y = { type: 'quantitative', scale: { type: 'log' }, title: 'best EDP / best-known EDP (log)' };
   const color = { field: 'strategy', type: 'nominal', scale: { domain: STRATEGY_ORDER }, title: 'strategy' };
   const layers: object[] = [
-    { mark: { type: 'area', opacity: 0.18, interpolate: 'step-after' }, encoding: { x, y: { field: 'max', ...y }, y2: { field: 'min' }, color } },
-    { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 }, encoding: { x, y: { field: 'median', ...y }, color } },
+    { mark: { type: 'area', opacity: 0.18, interpolate: 'step-after' }, encoding: { x, y: { field: 'max', ...y }, y2: { field: 'min' }, color: { ...color, legend: null } } },
+    { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 }, encoding: { x, y: { field: 'median', ...y }, color: { ...color, legend: { symbolType: 'stroke', title: 'strategy (line: median, band: min–max over seeds)' } } } },
   ];
   if (dosa !== undefined) {
     layers.push(
