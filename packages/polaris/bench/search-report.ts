@@ -3,7 +3,7 @@
  * search-strategies.md (status, targets, tables) and search-summary.json, under the docs folder.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { BENCH_OPTIMIZERS, BENCH_SEEDS, BENCH_WORKLOADS, BENCH_MINUTES } from './search-bench-plan.js';
@@ -74,6 +74,19 @@ function statusLines(summary: readonly WorkloadSummary[]): string[] {
   ];
 }
 
+/** The sessions journal: which code each session of a run ran (others edit the checkout meanwhile). */
+function sessionLines(paths: BenchPaths): string[] {
+  const file = join(paths.benchDir, 'sessions.jsonl');
+  if (!existsSync(file)) return [];
+  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { run: string; startedAt: string; wallMs: number; exit: number | string; head: string; dirty: string[] });
+  return [
+    '## Sessions (code each run ran)', '',
+    'Uncommitted source files (outside bench/) in the checkout when the session started — the runs execute the working tree.', '',
+    '| run | started | wall | exit | HEAD | uncommitted src files |', '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((x) => `| ${x.run} | ${x.startedAt} | ${(x.wallMs / 1000).toFixed(0)} s | ${x.exit} | ${x.head} | ${x.dirty.filter((f) => f.includes('/src/')).join(', ') || 'none'} |`), '',
+  ];
+}
+
 export async function writeSearchReport(paths: BenchPaths, docsDir: string): Promise<void> {
   const summary = loadSummary(paths);
   mkdirSync(docsDir, { recursive: true });
@@ -100,6 +113,7 @@ export async function writeSearchReport(paths: BenchPaths, docsDir: string): Pro
     }
     lines.push(...workloadSection(w, file));
   }
+  lines.push(...sessionLines(paths));
   writeFileSync(join(docsDir, 'search-strategies.md'), `${lines.join('\n')}\n`);
   const slim = summary.map((w) => ({ ...w, strategies: w.strategies.map(({ byTime: _t, byTrials: _n, ...s }) => s) }));
   writeFileSync(join(docsDir, 'search-summary.json'), `${JSON.stringify({ generatedAt: new Date().toISOString(), targets, workloads: slim }, null, 2)}\n`);
