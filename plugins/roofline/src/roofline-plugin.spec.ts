@@ -72,8 +72,9 @@ describe('the roofline plugin loaded from a run config', () => {
 
     const workload = resolveWorkload(config.workload);
     const evaluator = await registry.evaluator(config.evaluator.id, { options: config.evaluator.options, seed: config.seed });
-    const optimizer = await registry.optimizer(config.optimizer.id, {
-      options: config.optimizer.options, seed: config.seed, workload, hardwareSpace: new HardwareSpace(config.space),
+    const [stage] = config.optimizer; // one optimizer: a schedule of one stage
+    const optimizer = await registry.optimizer(stage.id, {
+      options: stage.options, seed: config.seed, workload, hardwareSpace: new HardwareSpace(config.space),
     });
     expect(registry.list().find((p) => p.id === 'roofline')?.loaded).toBe(true);
     expect(evaluator).toMatchObject({ id: 'roofline', fidelity: 'analytical' });
