@@ -9,8 +9,10 @@ import type { RunConfig } from '@polaris/core';
  */
 export function runIdFor(config: RunConfig): string {
   const {
-    budget: _budget, output: _output, store: _store, concurrency: _concurrency, retries: _retries, lock: _lock, ...identity
+    budget: _budget, output: _output, store: _store, concurrency: _concurrency, retries: _retries, lock: _lock, evaluators, ...rest
   } = config;
+  // Keys added after runs were first stored hash only when set, so those stores still resume.
+  const identity = evaluators.length > 0 ? { ...rest, evaluators } : rest;
   // A single optimizer hashes as the one component it was before schedules existed, so stores
   // written then still resume.
   const [only] = config.optimizer;
