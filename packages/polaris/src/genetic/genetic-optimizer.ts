@@ -46,16 +46,16 @@ export interface GeneticOptimizerOptions {
    * Chance that a layer of a child on hardware no trial was told on is mapped afresh by the
    * mapper although the mapping it inherits still fits (one that no longer fits always is).
    * Default 1: on BERT the mapper's answer for the new hardware beat the inherited mapping
-   * (best EDP after 192 trials, seeds 1–6, geometric mean: 1.05× random search's with 1, 1.02×
-   * with 0.5, 1.01× with 0). Below 1, children cost fewer mapper calls (0: ~40 % less time)
+   * (measured before mapper restarts existed; best EDP after 192 trials, seeds 1–6, geometric
+   * mean: 1.05× random search's with 1, 1.02× with 0.5, 1.01× with 0). Below 1, children cost fewer mapper calls (0: ~40 % less time)
    * and inherit their parents' mappings, whole or tile-factor crossed.
    */
   readonly remapRate?: number;
   /**
    * Chance a child of generation 1 on is a random point instead (a "random immigrant", as
    * Spotlight mixes 10 % random picks into its batches), so a poor generation 0 does not pin the
-   * search to its region (default 0.1; BERT, 6 seeds: best EDP 1.05× random search's at 192
-   * and 384 trials with 0.1, 1.03× without).
+   * search to its region (default 0.1; measured before mapper restarts existed, BERT, 6 seeds:
+   * best EDP 1.05× random search's at 192 and 384 trials with 0.1, 1.03× without).
    */
   readonly immigrantRate?: number;
   /** Hardware draws per random point before giving up when some layer fits no mapping (default 64). */
