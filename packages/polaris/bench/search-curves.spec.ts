@@ -55,11 +55,12 @@ describe('medians and bands over seeds', () => {
 });
 
 describe('plan and summary', () => {
-  it('orders seed 1 of every strategy on every workload first, 48 runs', () => {
+  it('orders the quick gradient runs first, then seed 1 of every strategy on every workload, 48 runs', () => {
     const plan = benchPlan();
     expect(plan).toHaveLength(48);
-    expect(plan.slice(0, 16).every((p) => p.seed === 1)).toBe(true);
-    expect(plan.slice(0, 4).map((p) => p.optimizer)).toEqual(['random', 'genetic', 'bayesian', 'gradient']);
+    expect(plan.slice(0, 12).every((p) => p.optimizer === 'gradient')).toBe(true);
+    expect(plan.slice(12, 24).every((p) => p.seed === 1)).toBe(true);
+    expect(plan.slice(12, 15).map((p) => p.optimizer)).toEqual(['random', 'genetic', 'bayesian']);
     expect(parseRunName(runName('best-known', 'unet', 'genetic'))).toEqual({ kind: 'best-known', workload: 'unet', optimizer: 'genetic' });
     expect(parseRunName('quickstart')).toBeUndefined();
   });
