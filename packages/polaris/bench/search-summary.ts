@@ -144,7 +144,15 @@ export function judgeTargets(summary: readonly WorkloadSummary[]): TargetResult[
       if (ratio > 1.05) missed = true;
       parts.push(`${w.workload}: median +${pct(ratio)} (${done.length}/${expected} seeds)`);
     }
-    out.push({ target: `${opt} within 5 % of best-known in 10 minutes, every workload`, verdict: missed ? 'missed' : allDone ? 'met' : 'open', final: allDone, detail: parts.join('; ') });
+    // Later runs can only lower the best-known EDP: a miss on complete seeds stays a miss, a
+    // pass is final only once every workload's 1-hour best-known run is complete.
+    const bestKnownDone = summary.every((w) => w.bestKnownRuns.some((b) => b.complete));
+    out.push({
+      target: `${opt} within 5 % of best-known in 10 minutes, every workload`,
+      verdict: missed ? 'missed' : allDone ? 'met' : 'open',
+      final: missed ? allDone : allDone && bestKnownDone,
+      detail: `${parts.join('; ')}${bestKnownDone ? '' : ' (best-known so far = best of the stored 10-minute runs; 1-hour runs not done)'}`,
+    });
   }
   for (const opt of ['genetic', 'bayesian', 'gradient']) {
     let wins = 0;
