@@ -20,13 +20,14 @@ function rows(w: WorkloadSummary, axis: 'byTime' | 'byTrials'): Row[] {
   })));
 }
 
-function panel(title: string, values: Row[], xTitle: string, xLog: boolean, dosa: number | undefined): object {
+function panel(title: string, values: Row[], xTitle: string, xLog: boolean, dosa: number | undefined, yMax: number): object {
   const x = { field: 'x', type: 'quantitative', title: xTitle, scale: xLog ? { type: 'log' } : { domain: [0, 10] } };
-  const y = { type: 'quantitative', scale: { type: 'log' }, title: 'best EDP / best-known EDP (log)' };
-  const color = { field: 'strategy', type: 'nominal', scale: { domain: STRATEGY_ORDER }, title: 'strategy' };
+  // Zoomed to [~1, just above DOSA's default]: the first few trials' much worse designs are clipped.
+  const y = { type: 'quantitative', scale: { type: 'log', domain: [0.99, yMax], clamp: true }, title: 'best EDP / best-known EDP (log, clipped)' };
+  const color = { field: 'strategy', type: 'nominal', scale: { domain: STRATEGY_ORDER }, title: 'strategy (line: median, band: min–max over seeds)' };
   const layers: object[] = [
-    { mark: { type: 'area', opacity: 0.18, interpolate: 'step-after' }, encoding: { x, y: { field: 'max', ...y }, y2: { field: 'min' }, color: { ...color, legend: null } } },
-    { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 }, encoding: { x, y: { field: 'median', ...y }, color: { ...color, legend: { symbolType: 'stroke', title: 'strategy (line: median, band: min–max over seeds)' } } } },
+    { mark: { type: 'area', opacity: 0.18, interpolate: 'step-after', clip: true }, encoding: { x, y: { field: 'max', ...y }, y2: { field: 'min' }, color } },
+    { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2, clip: true }, encoding: { x, y: { field: 'median', ...y }, color } },
   ];
   if (dosa !== undefined) {
     layers.push(
@@ -41,15 +42,16 @@ function panel(title: string, values: Row[], xTitle: string, xLog: boolean, dosa
 export function workloadChartSpec(w: WorkloadSummary): TopLevelSpec | undefined {
   if (w.bestKnown === undefined) return undefined;
   const dosa = w.reference ? w.reference.edp / w.bestKnown : undefined;
+  const yMax = Math.max(1.5, (dosa ?? 2) * 1.25);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: `${w.workload}: best EDP found, median and range over seeds`, subtitle: `normalised by the best-known EDP ${w.bestKnown.toExponential(4)} pJ·cycles; analytical fidelity, Timeloop energy` },
     hconcat: [
-      panel('against search time', rows(w, 'byTime'), 'search time (min, summed over sessions)', false, dosa),
-      panel('against trials', rows(w, 'byTrials'), 'trials (log)', true, dosa),
+      panel('against search time', rows(w, 'byTime'), 'search time (min, summed over sessions)', false, dosa, yMax),
+      panel('against trials', rows(w, 'byTrials'), 'trials (log)', true, dosa, yMax),
     ],
     resolve: { scale: { y: 'shared' } },
-    config: { font: 'sans-serif', background: 'white' },
+    config: { font: 'sans-serif', background: 'white', legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 3, labelLimit: 0, titleLimit: 0, orient: 'bottom' } },
   } as unknown as TopLevelSpec;
 }
 
