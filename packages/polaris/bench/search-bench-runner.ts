@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { DOSA_DEFAULT_HW, runConfigYaml, runFileStem, type PlannedRun } from './search-bench-plan.js';
@@ -118,10 +119,11 @@ export async function runPlan(paths: BenchPaths, plan: readonly PlannedRun[]): P
     log(`run ${i + 1}/${pending.length}: ${run.workload} ${run.optimizer} seed ${run.seed} (${run.minutes} min) — polaris run ${config} --force --quiet`);
     const started = Date.now();
     const code = codeState(paths.root);
+    const loadStart = loadavg()[0];
     current = execa('node', [cliPath(paths.root), 'run', config, '--force', '--quiet'], { cwd: paths.root, reject: false, stdout: 'inherit', stderr: 'inherit' });
     const r = await current;
     current = undefined;
-    journal(paths, { run: stem, kind: run.kind, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, exit: r.exitCode ?? r.signal, ...code });
+    journal(paths, { run: stem, kind: run.kind, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, exit: r.exitCode ?? r.signal, load1: [loadStart, loadavg()[0]], ...code });
     log(`run ${run.workload} ${run.optimizer} seed ${run.seed}: exit ${r.exitCode ?? r.signal} after ${((Date.now() - started) / 1000).toFixed(0)} s wall`);
     if (r.exitCode === 130 || r.exitCode === 143 || r.signal) return false;
   }

@@ -78,12 +78,12 @@ function statusLines(summary: readonly WorkloadSummary[]): string[] {
 function sessionLines(paths: BenchPaths): string[] {
   const file = join(paths.benchDir, 'sessions.jsonl');
   if (!existsSync(file)) return [];
-  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { run: string; startedAt: string; wallMs: number; exit: number | string; head: string; dirty: string[] });
+  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { run: string; startedAt: string; wallMs: number; exit: number | string; head: string; dirty: string[]; load1?: number[] });
   return [
     '## Sessions (code each run ran)', '',
     'Uncommitted source files (outside bench/) in the checkout when the session started — the runs execute the working tree.', '',
-    '| run | started | wall | exit | HEAD | uncommitted src files |', '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((x) => `| ${x.run} | ${x.startedAt} | ${(x.wallMs / 1000).toFixed(0)} s | ${x.exit} | ${x.head} | ${x.dirty.filter((f) => f.includes('/src/')).join(', ') || 'none'} |`), '',
+    '| run | started | wall | exit | 1-min load at start → end | HEAD | uncommitted src files |', '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((x) => `| ${x.run} | ${x.startedAt} | ${(x.wallMs / 1000).toFixed(0)} s | ${x.exit} | ${x.load1 ? x.load1.map((l) => l.toFixed(1)).join(' → ') : '—'} | ${x.head} | ${x.dirty.filter((f) => f.includes('/src/')).join(', ') || 'none'} |`), '',
   ];
 }
 
