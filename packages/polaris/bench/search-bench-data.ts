@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteStore, type RunRecord } from '@polaris/core';
+import { SqliteStore, type HardwareConfig, type RunRecord } from '@polaris/core';
 import { parseRunName, type RunKind } from './search-bench-plan.js';
 import type { TrialPoint } from './search-curves.js';
 
@@ -18,9 +18,16 @@ export interface BenchRunData {
   readonly minutes: number;
   /** Search time so far, summed over sessions (ms). */
   readonly elapsedMs: number;
-  /** Finished trials (successful or failed), ask order. */
+  /**
+   * Finished trials (successful or failed), ask order — every one when read from a store, only
+   * the improving ones ({@link compactTrials}) when read from the archive.
+   */
   readonly trials: TrialPoint[];
+  /** Finished trials, successful or failed. */
+  readonly trialCount: number;
   readonly failed: number;
+  /** Hardware of the best trial (peDim, spKB, accKB). */
+  readonly bestHardware?: HardwareConfig;
   /** Trials asked but not finished (evaluated on resume). */
   readonly running: number;
   /** How the last session ended, from its result file, when it wrote one for this run. */
@@ -66,10 +73,12 @@ export function readBenchRuns(storePath: string, benchDir: string, options: { tr
       const trials: TrialPoint[] = [];
       let failed = 0;
       let running = 0;
+      let best: { edp: number; hardware: HardwareConfig } | undefined;
       for (const t of withTrials ? store.trials(run.id) : []) {
         if (t.fidelity !== undefined && t.fidelity !== 'analytical') continue;
         if (t.running) { running++; continue; }
         if (t.evaluation === undefined) failed++;
+        else if (best === undefined || t.evaluation.edp < best.edp) best = { edp: t.evaluation.edp, hardware: t.point.hardware };
         trials.push({ index: t.index, elapsedMs: t.elapsedMs ?? 0, ...(t.evaluation ? { edp: t.evaluation.edp } : {}) });
       }
       const elapsedMs = run.elapsedMs ?? 0;
@@ -79,7 +88,8 @@ export function readBenchRuns(storePath: string, benchDir: string, options: { tr
         || (stoppedBy !== undefined && FINAL_STOPS.has(stoppedBy) && stoppedBy !== 'minutes');
       out.push({
         runId: run.id, kind: parsed.kind, workload: parsed.workload, optimizer: parsed.optimizer, seed: run.seed,
-        minutes, elapsedMs, trials, failed, running, ...(stoppedBy ? { stoppedBy } : {}), complete,
+        minutes, elapsedMs, trials, trialCount: trials.length, failed, running,
+        ...(best ? { bestHardware: { peDim: best.hardware.peDim, spKB: best.hardware.spKB, accKB: best.hardware.accKB } } : {}), ...(stoppedBy ? { stoppedBy } : {}), complete,
       });
     }
     return out;

@@ -104,6 +104,7 @@ export function runConfigYaml(run: PlannedRun, storePath: string, outputPath: st
   ].join('\n');
 }
 
-export function runFileStem(run: PlannedRun): string {
-  return `${run.name}-seed${run.seed}`;
+/** File stem of a run's config, result and archive files: `<name>-seed<k>`. */
+export function runFileStem(run: Pick<PlannedRun, 'kind' | 'workload' | 'optimizer' | 'seed'>): string {
+  return `${runName(run.kind, run.workload, run.optimizer)}-seed${run.seed}`;
 }

@@ -10,14 +10,19 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { DOSA_DEFAULT_HW, runConfigYaml, runFileStem, type PlannedRun } from './search-bench-plan.js';
-import { readBenchRuns, resultFilePath } from './search-bench-data.js';
+import { readBenchRuns, resultFilePath, type BenchRunData } from './search-bench-data.js';
+import { archiveKey, archiveRun, mergeWithArchive, readArchive, type RunProvenance } from './search-bench-archive.js';
 
 export interface BenchPaths {
   /** Repository root: the CLI runs here. */
   readonly root: string;
   readonly store: string;
-  /** Generated configs, result files and reference.json. */
+  /** Generated configs, result files and the session journal (sessions.jsonl). */
   readonly benchDir: string;
+  /** The committed archive of complete runs (docs/benchmarks/search-runs). */
+  readonly archiveDir: string;
+  /** The committed EDP of DOSA's default Gemmini per workload (docs/benchmarks/search-reference.json). */
+  readonly referenceFile: string;
 }
 
 export interface ReferenceEntry {
@@ -50,7 +55,7 @@ export function stopOnSignals(): void {
 }
 
 export function referencePath(paths: BenchPaths): string {
-  return join(paths.benchDir, 'reference.json');
+  return paths.referenceFile;
 }
 
 export function readReference(paths: BenchPaths): Record<string, ReferenceEntry> {
@@ -69,7 +74,7 @@ export async function ensureReference(paths: BenchPaths, workloads: readonly str
     if (r.exitCode !== 0) { log(`reference for ${workload} failed (exit ${r.exitCode}): ${String(r.stderr).slice(-400)}`); continue; }
     const [first] = JSON.parse(String(r.stdout)) as { evaluation: { cycles: number; energy: number; edp: number } }[];
     ref[workload] = { workload, hardware: DOSA_DEFAULT_HW, mapperSeed: 1, cycles: first!.evaluation.cycles, energyPJ: first!.evaluation.energy, edp: first!.evaluation.edp };
-    mkdirSync(paths.benchDir, { recursive: true });
+    mkdirSync(dirname(referencePath(paths)), { recursive: true });
     writeFileSync(referencePath(paths), `${JSON.stringify(ref, null, 2)}\n`);
     log(`reference ${workload}: EDP ${ref[workload]!.edp.toExponential(4)}`);
   }
@@ -93,14 +98,47 @@ function journal(paths: BenchPaths, entry: object): void {
   appendFileSync(join(paths.benchDir, 'sessions.jsonl'), `${JSON.stringify(entry)}\n`);
 }
 
-/** Runs not yet complete in the store, in plan order. */
+/** Every run the report knows: the committed archive, then the store's runs it does not hold. */
+export function knownRuns(paths: BenchPaths, options: { trials?: boolean } = {}): BenchRunData[] {
+  return mergeWithArchive(readArchive(paths.archiveDir), readBenchRuns(paths.store, paths.benchDir, options));
+}
+
+/** Runs complete neither in the archive nor in the store, in plan order. */
 export function pendingRuns(paths: BenchPaths, plan: readonly PlannedRun[]): PlannedRun[] {
-  const done = new Set(
-    readBenchRuns(paths.store, paths.benchDir, { trials: false })
-      .filter((r) => r.complete)
-      .map((r) => `${r.kind}/${r.workload}/${r.optimizer}/${r.seed}`),
-  );
-  return plan.filter((p) => !done.has(`${p.kind}/${p.workload}/${p.optimizer}/${p.seed}`));
+  // A run of another length (a smoke test with --minutes) is not the planned run.
+  const key = (r: { minutes: number } & Parameters<typeof archiveKey>[0]): string => `${archiveKey(r)}@${r.minutes}`;
+  const done = new Set(knownRuns(paths, { trials: false }).filter((r) => r.complete).map(key));
+  return plan.filter((p) => !done.has(key(p)));
+}
+
+/** Sessions of a run from the journal: the code and load it ran on. */
+function provenance(paths: BenchPaths, stem: string): RunProvenance {
+  const file = join(paths.benchDir, 'sessions.jsonl');
+  const sessions = existsSync(file)
+    ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { run: string; head: string; dirty: string[]; load1: number[] })
+      .filter((e) => e.run === stem)
+    : [];
+  return {
+    heads: [...new Set(sessions.map((e) => (e.dirty.length > 0 ? `${e.head}+dirty` : e.head)))],
+    mapperWorkers: process.env['POLARIS_MAPPER_WORKERS'] ?? 'default (one per core)',
+    load1: sessions.map((e) => e.load1),
+  };
+}
+
+/**
+ * Archives every complete store run the archive lacks.
+ * @returns the files written.
+ */
+export function archiveCompleteRuns(paths: BenchPaths): string[] {
+  const archived = new Set(readArchive(paths.archiveDir).map(archiveKey));
+  const written: string[] = [];
+  for (const run of readBenchRuns(paths.store, paths.benchDir)) {
+    if (!run.complete || archived.has(archiveKey(run))) continue;
+    written.push(archiveRun(paths.archiveDir, run, provenance(paths, archiveKey(run))));
+    archived.add(archiveKey(run));
+  }
+  for (const f of written) log(`archived ${f}`);
+  return written;
 }
 
 /**
@@ -126,6 +164,7 @@ export async function runPlan(paths: BenchPaths, plan: readonly PlannedRun[]): P
     journal(paths, { run: stem, kind: run.kind, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, exit: r.exitCode ?? r.signal, load1: [loadStart, loadavg()[0]], ...code });
     log(`run ${run.workload} ${run.optimizer} seed ${run.seed}: exit ${r.exitCode ?? r.signal} after ${((Date.now() - started) / 1000).toFixed(0)} s wall`);
     if (r.exitCode === 130 || r.exitCode === 143 || r.signal) return false;
+    archiveCompleteRuns(paths);
   }
   return !stopping;
 }

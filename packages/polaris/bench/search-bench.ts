@@ -6,12 +6,14 @@
  *   npm run bench:search -- --report           # report from whatever is stored: docs/benchmarks/search-*.svg + search-strategies.md
  *
  * Options: --store <file> (default polaris-runs/bench/search.sqlite; its folder holds the generated
- * configs, result files and reference.json), --docs <dir> (default docs/benchmarks),
+ * configs, result files and the session journal), --docs <dir> (default docs/benchmarks: the
+ * report, the committed archive of complete runs in search-runs/ and search-reference.json —
+ * a fresh checkout skips the runs archived there),
  * --workloads a,b  --optimizers a,b  --seeds 1,2  --minutes <n> (subsets, smoke tests),
  * --best-known-optimizer <id> (override the choice of strategy for --best-known).
  * Relative paths resolve against the directory npm was started from.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchPlan, bestKnownRun, BENCH_WORKLOADS, type PlanFilter } from './search-bench-plan.js';
@@ -37,7 +39,10 @@ const { values } = parseArgs({
 
 const list = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
 const store = resolve(base, values.store);
-const paths: BenchPaths = { root, store, benchDir: dirname(store) };
+const docsDir = resolve(base, values.docs);
+const paths: BenchPaths = {
+  root, store, benchDir: dirname(store), archiveDir: join(docsDir, 'search-runs'), referenceFile: join(docsDir, 'search-reference.json'),
+};
 const filter: PlanFilter = {
   ...(values.workloads ? { workloads: list(values.workloads)! } : {}),
   ...(values.optimizers ? { optimizers: list(values.optimizers)! } : {}),
@@ -50,7 +55,7 @@ async function main(): Promise<number> {
   if (values.report) {
     const { writeSearchReport } = await import('./search-report.js');
     await ensureReference(paths, workloads);
-    await writeSearchReport(paths, resolve(base, values.docs));
+    await writeSearchReport(paths, docsDir);
     return 0;
   }
   stopOnSignals();

@@ -67,7 +67,7 @@ describe('plan and summary', () => {
   it('normalises by the best of every run, judges only complete runs', () => {
     const run = (optimizer: string, seed: number, edp: number, complete: boolean): BenchRunData => ({
       runId: `${optimizer}-${seed}`, kind: 'bench', workload: 'bert', optimizer, seed, minutes: 10, elapsedMs: complete ? 600_000 : 60_000,
-      trials: [{ index: 0, elapsedMs: 1000, edp }], failed: 0, running: 0, complete,
+      trials: [{ index: 0, elapsedMs: 1000, edp }], trialCount: 1, failed: 0, running: 0, complete,
     });
     const s = summarise([run('random', 1, 10, true), run('bayesian', 1, 8, true), run('gradient', 1, 2, false)], {});
     const bert = s.find((w) => w.workload === 'bert')!;

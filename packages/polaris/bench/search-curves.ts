@@ -25,10 +25,34 @@ export function bestByTime(trials: readonly TrialPoint[]): CurveStep[] {
   return improvements(sorted.map((t) => ({ x: t.elapsedMs, edp: t.edp })));
 }
 
-/** Best EDP against trials done: x = number of trials finished (failed ones count), in ask order. */
+/**
+ * Best EDP against trials done: x = index + 1, the number of trials asked up to and including
+ * this one (failed ones count). A complete run's finished trials are indices 0…n−1, so this is
+ * also the count of trials finished; it stays right for a {@link compactTrials} subset.
+ */
 export function bestByTrials(trials: readonly TrialPoint[]): CurveStep[] {
   const sorted = [...trials].sort((a, b) => a.index - b.index);
-  return improvements(sorted.map((t, i) => ({ x: i + 1, edp: t.edp })));
+  return improvements(sorted.map((t) => ({ x: t.index + 1, edp: t.edp })));
+}
+
+/**
+ * The trials that lower the best EDP in time order or in ask order — all that
+ * {@link bestByTime}, {@link bestByTrials} and a best-until-time query need, so an archived
+ * run keeps a few dozen trials instead of thousands.
+ */
+export function compactTrials(trials: readonly TrialPoint[]): TrialPoint[] {
+  const keep = new Set<number>();
+  const mark = (ordered: readonly TrialPoint[]): void => {
+    let best = Infinity;
+    for (const t of ordered) {
+      if (t.edp === undefined || !Number.isFinite(t.edp) || t.edp >= best) continue;
+      best = t.edp;
+      keep.add(t.index);
+    }
+  };
+  mark([...trials].sort((a, b) => a.elapsedMs - b.elapsedMs || a.index - b.index));
+  mark([...trials].sort((a, b) => a.index - b.index));
+  return trials.filter((t) => keep.has(t.index)).sort((a, b) => a.index - b.index);
 }
 
 function improvements(points: readonly { x: number; edp?: number }[]): CurveStep[] {

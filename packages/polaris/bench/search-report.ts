@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { BENCH_OPTIMIZERS, BENCH_SEEDS, BENCH_WORKLOADS, BENCH_MINUTES } from './search-bench-plan.js';
-import type { BenchPaths } from './search-bench-runner.js';
+import { archiveCompleteRuns, type BenchPaths } from './search-bench-runner.js';
 import { renderSvg, workloadChartSpec } from './search-charts.js';
 import { judgeTargets, loadSummary, type SeedResult, type StrategySummary, type WorkloadSummary } from './search-summary.js';
 
@@ -88,6 +88,7 @@ function sessionLines(paths: BenchPaths): string[] {
 }
 
 export async function writeSearchReport(paths: BenchPaths, docsDir: string): Promise<void> {
+  archiveCompleteRuns(paths);
   const summary = loadSummary(paths);
   mkdirSync(docsDir, { recursive: true });
   const targets = judgeTargets(summary);

@@ -4,8 +4,8 @@
  * issue's targets judged on the data there is (an incomplete run never counts as done).
  */
 import { BENCH_MINUTES, BENCH_OPTIMIZERS, BENCH_SEEDS, BENCH_WORKLOADS } from './search-bench-plan.js';
-import { readBenchRuns, type BenchRunData } from './search-bench-data.js';
-import { readReference, type BenchPaths, type ReferenceEntry } from './search-bench-runner.js';
+import type { BenchRunData } from './search-bench-data.js';
+import { knownRuns, readReference, type BenchPaths, type ReferenceEntry } from './search-bench-runner.js';
 import { band, bestByTime, bestByTrials, linearGrid, logIntGrid, median, valueAt, type BandPoint } from './search-curves.js';
 
 const BUDGET_MS = BENCH_MINUTES * 60_000;
@@ -54,8 +54,8 @@ function seedResult(run: BenchRunData, untilMs: number): SeedResult {
   const best = minEdp(run, untilMs);
   return {
     seed: run.seed, runId: run.runId, complete: run.complete, ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
-    elapsedMs: run.elapsedMs, trials: run.trials.length, failed: run.failed, ...(best !== undefined ? { bestEdp: best } : {}),
-    trialsPerSecond: run.elapsedMs > 0 ? run.trials.length / (run.elapsedMs / 1000) : 0,
+    elapsedMs: run.elapsedMs, trials: run.trialCount, failed: run.failed, ...(best !== undefined ? { bestEdp: best } : {}),
+    trialsPerSecond: run.elapsedMs > 0 ? run.trialCount / (run.elapsedMs / 1000) : 0,
   };
 }
 
@@ -63,13 +63,13 @@ function strategySummary(optimizer: string, runs: readonly BenchRunData[]): Stra
   const seeds = runs.map((r) => seedResult(r, BUDGET_MS)).sort((a, b) => a.seed - b.seed);
   const done = seeds.filter((s) => s.complete && s.bestEdp !== undefined).map((s) => s.bestEdp!);
   const timeGrid = linearGrid(BUDGET_MS, 121);
-  const maxTrials = Math.max(1, ...runs.map((r) => r.trials.length));
+  const maxTrials = Math.max(1, ...runs.map((r) => r.trialCount));
   return {
     optimizer, seeds,
     ...(done.length > 0 ? { completeMedian: median(done)!, completeMin: Math.min(...done), completeMax: Math.max(...done) } : {}),
     byTime: band(runs.map((r) => ({ curve: bestByTime(r.trials), coveredUntil: r.complete ? Infinity : r.elapsedMs })), timeGrid),
     // Against trials a run is only known as far as it went, finished or not.
-    byTrials: band(runs.map((r) => ({ curve: bestByTrials(r.trials), coveredUntil: r.trials.length })), logIntGrid(maxTrials)),
+    byTrials: band(runs.map((r) => ({ curve: bestByTrials(r.trials), coveredUntil: r.trialCount })), logIntGrid(maxTrials)),
   };
 }
 
@@ -95,7 +95,7 @@ export function summarise(runs: readonly BenchRunData[], reference: Record<strin
 }
 
 export function loadSummary(paths: BenchPaths): WorkloadSummary[] {
-  return summarise(readBenchRuns(paths.store, paths.benchDir), readReference(paths));
+  return summarise(knownRuns(paths), readReference(paths));
 }
 
 /**
