@@ -50,15 +50,8 @@ export function parseRunName(name: string): { kind: RunKind; workload: string; o
 }
 
 /**
- * Strategies whose runs stop by themselves in seconds, long before the time budget: gradient
- * (DOSA's one-loop search) reports itself exhausted after 7 starts (28 trials, ~15 s).
- */
-export const QUICK_OPTIMIZERS: readonly string[] = ['gradient'];
-
-/**
- * The 48 benchmark runs, ordered so a partial benchmark is already informative: first every
- * seed of the quick strategies (a few minutes in all), then seed-major and workload-major —
- * seed 1 of every strategy on every workload, then seed 2, then seed 3.
+ * The 48 benchmark runs, ordered so a partial benchmark is already informative: seed-major and
+ * workload-major — seed 1 of every strategy on every workload, then seed 2, then seed 3.
  */
 export function benchPlan(filter: PlanFilter = {}): PlannedRun[] {
   const workloads = filter.workloads ?? BENCH_WORKLOADS;
@@ -66,14 +59,9 @@ export function benchPlan(filter: PlanFilter = {}): PlannedRun[] {
   const seeds = filter.seeds ?? BENCH_SEEDS;
   const minutes = filter.minutes ?? BENCH_MINUTES;
   const runs: PlannedRun[] = [];
-  const add = (workload: string, optimizer: string, seed: number): void => {
-    runs.push({ kind: 'bench', workload, optimizer, seed, minutes, name: runName('bench', workload, optimizer) });
-  };
-  const quick = optimizers.filter((o) => QUICK_OPTIMIZERS.includes(o));
-  for (const seed of seeds) for (const workload of workloads) for (const optimizer of quick) add(workload, optimizer, seed);
   for (const seed of seeds) {
     for (const workload of workloads) {
-      for (const optimizer of optimizers) if (!quick.includes(optimizer)) add(workload, optimizer, seed);
+      for (const optimizer of optimizers) runs.push({ kind: 'bench', workload, optimizer, seed, minutes, name: runName('bench', workload, optimizer) });
     }
   }
   return runs;

@@ -94,11 +94,11 @@ export async function writeSearchReport(paths: BenchPaths, docsDir: string): Pro
   const targets = judgeTargets(summary);
   const lines = [
     '# Search strategies: benchmark report (generated)', '',
-    `Generated ${new Date().toISOString()} by \`npm run bench:search -- --report\` from \`${relative(paths.root, paths.store)}\`. `
+    `Generated ${new Date().toISOString()} by \`npm run bench:search -- --report\` from the committed run archive (\`docs/benchmarks/search-runs/\`) and \`${relative(paths.root, paths.store)}\`. `
       + 'ResNet-50, BERT, U-Net, RetinaNet at analytical fidelity (Timeloop energy), full template space; '
       + `random, genetic, bayesian, gradient, ${BENCH_MINUTES} minutes of search each (summed over sessions), seeds 1–3. `
       + 'EDP values are ÷ the best-known EDP of the workload (1.000 = the best any stored run found). '
-      + 'Gradient (DOSA\'s one-loop search) stops itself after 7 starts (28 trials): that is its whole budget, not a failure.', '',
+      + 'Gradient runs its default of unlimited starts (DOSA as published stops after 7 starts, 28 trials).', '',
     machineLine(), '',
     ...statusLines(summary),
     '## Targets (issue 9)', '',

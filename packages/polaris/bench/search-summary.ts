@@ -100,15 +100,13 @@ export function loadSummary(paths: BenchPaths): WorkloadSummary[] {
 
 /**
  * The strategy for a workload's 1-hour best-known run: the lowest median 10-minute EDP over its
- * stored seeds, among strategies bound by time (gradient stops itself after 7 starts, so an hour
- * would give it nothing more). Random when nothing is stored yet.
+ * stored seeds. Random when nothing is stored yet.
  */
 export function chooseBestKnownStrategy(paths: BenchPaths, workload: string): string {
   const w = loadSummary(paths).find((s) => s.workload === workload);
   let choice = 'random';
   let best = Infinity;
   for (const s of w?.strategies ?? []) {
-    if (s.optimizer === 'gradient') continue;
     const m = median(s.seeds.filter((x) => x.bestEdp !== undefined).map((x) => x.bestEdp!));
     if (m !== undefined && m < best) { best = m; choice = s.optimizer; }
   }

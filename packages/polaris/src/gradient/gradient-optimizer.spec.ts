@@ -52,6 +52,14 @@ describe('GradientOptimizer', () => {
     expect(await optimizer.ask(4)).toEqual([]);
   });
 
+  it('keeps starting new descents past 7 starts when starts is not set (a budget stops it)', async () => {
+    const { starts: _starts, ...unlimited } = QUICK;
+    const optimizer = new GradientOptimizer(tinyWorkload(), mapper, model, new HardwareSpace(), 1, unlimited);
+    const points = await optimizer.ask(8 * 3 + 1); // 8 starts of 3 designs and the 9th's first
+    expect(points).toHaveLength(25);
+    expect(new Set(points.map((p) => JSON.stringify(p.hardware))).size).toBeGreaterThan(7);
+  });
+
   it('yields to the event loop during a descent and stops within a few steps when aborted', async () => {
     const controller = new AbortController();
     let ticks = 0;
@@ -82,7 +90,8 @@ describe('GradientOptimizer', () => {
     container.bind<DifferentiableModel>(DifferentiableModel).toConstantValue(model);
     const optimizer = await gradientOptimizerFactory.create(context);
     expect(optimizer.id).toBe('gradient');
-    expect(context.options).toMatchObject({ starts: 7, steps: 1490, roundEvery: 500 });
+    expect(context.options).toMatchObject({ steps: 1490, roundEvery: 500 });
+    expect(context.options.starts).toBeUndefined(); // no limit: the run's budget stops it
   });
 });
 

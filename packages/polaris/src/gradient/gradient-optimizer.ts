@@ -7,8 +7,11 @@ import { type DescentOptions, descendFromStart, designsPerStart } from './gradie
 
 /** Options of {@link GradientOptimizer}. */
 export interface GradientOptimizerOptions extends DescentOptions {
-  /** Independent starts (DOSA: 7); the search is exhausted after starts × designs per start. */
-  readonly starts: number;
+  /**
+   * Independent starts (DOSA: 7); the search is exhausted after starts × designs per start.
+   * Absent: no limit — starts follow each other until a budget stops the run.
+   */
+  readonly starts?: number;
   /** Hardware draws per start before giving up when some layer fits no mapping. */
   readonly maxHardwareDraws: number;
 }
@@ -20,7 +23,8 @@ interface StartRun {
 }
 
 /**
- * DOSA's mapping-first gradient search as an ask/tell optimizer: `starts` starts, each from
+ * DOSA's mapping-first gradient search as an ask/tell optimizer: `starts` starts (DOSA: 7;
+ * unlimited by default, so a time budget is used to its end), each from
  * random hardware (uniform in the run's log-scaled space) with the run's Mapper's mappings,
  * descending with Adam on the container's {@link DifferentiableModel}; every rounded design is a
  * trial (see gradient-start.ts). Trials 0, 1, … are start ⌊i / d⌋'s design i mod d, d = 1 +
@@ -64,7 +68,7 @@ export class GradientOptimizer implements Optimizer {
     for (let k = 0; k < n; k++) {
       const index = this.told + this.pending + k;
       const start = Math.floor(index / this.perStart);
-      if (start >= this.options.starts) break;
+      if (this.options.starts !== undefined && start >= this.options.starts) break;
       points.push(await this.designAt(start, index % this.perStart, context.signal));
       context.onProposed?.(k + 1, n);
     }

@@ -22,8 +22,12 @@ export const gradientOptimizerFactory = defineOptimizer({
   id: 'gradient',
   description: 'DOSA-style gradient search: per-layer ln tile factors, Adam on the differentiable model, hardware derived from the mappings, rounded designs as trials',
   optionsSchema: z.strictObject({
-    /** Independent starts from random hardware with the mapper's mappings. */
-    starts: z.int().min(1).max(10_000).default(7),
+    /**
+     * Independent starts from random hardware with the mapper's mappings; absent = no limit (the
+     * run's budget stops it). DOSA as published: 7. With 7, the search stops itself after 28
+     * trials — 3–11 s of a 10-minute budget at the analytical fidelity (docs/benchmarks.md).
+     */
+    starts: z.int().min(1).max(1_000_000_000).optional(),
     /** Adam steps per start. */
     steps: z.int().min(1).max(1_000_000).default(1490),
     /** Steps between roundings to valid designs (each rounded design is a trial). */
