@@ -5,12 +5,13 @@
  * The analytical model is free to run on every layer — held-out ones included — so this is not
  * leakage of high-fidelity data: it is what Polaris does before it has any RTL sample.
  *
- * Cached as JSON under polaris-runs/bench/ (keyed by options); drawing ~10,000 samples takes about a minute.
+ * Cached as JSON under polaris-runs/bench/ at the repository root (keyed by options); drawing ~10,000 samples takes about a minute.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Layer, builtinWorkload, describeLayer, layerKey } from '@polaris/core';
 import type { DatasetSample } from '../src/datasets/dataset-sample.js';
+import { REPO_ROOT } from './bench-paths.js';
 import { type DatasetLayer, datasetLayers, drawLayerPoints } from './rtl-layer-dataset.js';
 
 export interface AnalyticalCorpusOptions {
@@ -22,7 +23,7 @@ export interface AnalyticalCorpusOptions {
 }
 
 /** {@link analyticalCorpus}, read from / written to a JSON cache file named by the options. */
-export function cachedAnalyticalCorpus(options: AnalyticalCorpusOptions = {}, dir = 'polaris-runs/bench'): DatasetSample[] {
+export function cachedAnalyticalCorpus(options: AnalyticalCorpusOptions = {}, dir = join(REPO_ROOT, 'polaris-runs/bench')): DatasetSample[] {
   const extra = (options.extraLayers ?? []).map(layerKey).sort().join('|');
   let hash = 0;
   for (const ch of extra) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;

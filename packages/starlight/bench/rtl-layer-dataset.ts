@@ -48,6 +48,9 @@
  *
  * Run: `npx tsx packages/starlight/bench/rtl-layer-dataset.ts --per-layer 20 --seed 1`
  * (options: `--store <path>`, `--max-cycles <n>`, `--workloads a,b`, `--limit-layers <n>`).
+ * The store is gitignored: after a build, export its samples to the committed
+ * bench/data/rtl-layer-samples.jsonl with `npx tsx packages/starlight/bench/rtl-layer-samples-file.ts`
+ * (`rtl-layer-samples-file.ts`), which the benchmark reads when the store is absent.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

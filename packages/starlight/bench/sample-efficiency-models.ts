@@ -3,16 +3,12 @@
  * trains on a list of samples and returns a predictor of per-layer ln(cycles) and ln(energy pJ).
  * Adding a model (e.g. Starlight) is adding one entry to {@link MODELS_UNDER_TEST}.
  */
+import type { Layer } from '@polaris/core';
 import { starlightModel } from './sample-efficiency-starlight.js';
 import { DosaPredictor, type DosaSample, type DosaVariant, type DatasetSample, featurize } from '../src/index.js';
+import type { ModelPrediction } from './sample-efficiency-scores.js';
 
-/** Predicted natural logs per sample, optionally with a standard deviation (same units). */
-export interface ModelPrediction {
-  readonly logCycles: Float64Array;
-  readonly logEnergy: Float64Array;
-  readonly stdLogCycles?: Float64Array;
-  readonly stdLogEnergy?: Float64Array;
-}
+export type { ModelPrediction } from './sample-efficiency-scores.js';
 
 /**
  * A trained model: predicts samples in order; `dispose` (when present) frees its tensors;
@@ -24,10 +20,15 @@ export type TrainedModel = ((samples: readonly DatasetSample[]) => ModelPredicti
 export interface TrainContext {
   /** Seed of this repetition; every random choice of the model must derive from it. */
   readonly seed: number;
-  /** Name of the data source (`firesim`, `rtl`). */
+  /** Name of the data source (`firesim`, `rtl`, `rtl-hardware`, `gemmini16`, `gemmini16-mixed`). */
   readonly source: string;
   /** Cheap (e.g. analytical-fidelity) samples a transfer-learned model may pretrain on. */
   readonly pretrain?: readonly DatasetSample[];
+  /**
+   * Layer shapes of the source (train and test) besides the RTL dataset's, which a
+   * transfer-learned model's analytical pretraining corpus may cover (analytical values only).
+   */
+  readonly pretrainLayers?: readonly Layer[];
   /** A smoke run: models should cut their training budget. */
   readonly quick?: boolean;
 }

@@ -1,9 +1,9 @@
 /**
  * Starlight as a model under test of the sample-efficiency benchmark.
  *
- * Starlight-Low is pretrained once per data source on analytical samples only (the analytical
- * model runs free on every layer of the source — held-out layers included — and on the RTL
- * dataset's layers; no high-fidelity value is used), then each (n, seed) cell transfers it to the
+ * Starlight-Low is pretrained once per corpus on analytical samples only (the analytical
+ * model runs free on every layer of the source — held-out layers included, `pretrainLayers` of the
+ * context — and on the RTL dataset's layers; no high-fidelity value is used), then each (n, seed) cell transfers it to the
  * n high-fidelity training samples with `Starlight.transfer` (its defaults, seed = the cell's).
  */
 import { layerKey } from '@polaris/core';
@@ -14,26 +14,25 @@ import { StarlightLow } from '../src/low/starlight-low.js';
 import { layerTableFromSamples } from '../src/model/layer-table.js';
 import { cachedAnalyticalCorpus } from './analytical-corpus.js';
 import type { ModelUnderTest, TrainContext, TrainedModel } from './sample-efficiency-models.js';
-import { loadFiresimSource } from './sample-efficiency-sources.js';
 
 /** Pretraining budget in the benchmark: analytical samples per layer and epochs (`--quick`: fewer). */
 export const STARLIGHT_BENCH_PRETRAINING = { perLayer: 100, epochs: 30, quickPerLayer: 20, quickEpochs: 5, seed: 1 } as const;
 
 const pretrained = new Map<string, Promise<StarlightLow>>();
 
+/** One Starlight-Low per corpus: sources with the same extra layers (rtl and rtl-hardware; the two gemmini16 splits) share it. */
 async function pretrainFor(context: TrainContext): Promise<StarlightLow> {
-  const key = `${context.source}:${context.quick ? 'quick' : 'full'}`;
+  const layers = context.pretrainLayers ?? [];
+  const key = context.pretrain
+    ? `${context.source}:given`
+    : `${context.quick ? 'quick' : 'full'}:${layers.map(layerKey).sort().join(',')}`;
   let low = pretrained.get(key);
   if (!low) {
     low = (async () => {
       const p = STARLIGHT_BENCH_PRETRAINING;
-      let corpus: readonly DatasetSample[] | undefined = context.pretrain;
-      if (!corpus) {
-        // The RTL dataset's layers are always in the corpus; FireSim's layers are added for that source.
-        const extra = context.source === 'firesim' ? loadFiresimSource().split : undefined;
-        const layers = extra ? [...new Map([...extra.train, ...extra.test].map((s) => [layerKey(s.layer), s.layer])).values()] : [];
-        corpus = cachedAnalyticalCorpus({ perLayer: context.quick ? p.quickPerLayer : p.perLayer, extraLayers: layers });
-      }
+      // The RTL dataset's layers are always in the corpus; the source's own layers are added.
+      const corpus: readonly DatasetSample[] = context.pretrain
+        ?? cachedAnalyticalCorpus({ perLayer: context.quick ? p.quickPerLayer : p.perLayer, extraLayers: layers });
       const started = performance.now();
       const model = await StarlightLow.pretrain(layerTableFromSamples(corpus), { epochs: context.quick ? p.quickEpochs : p.epochs, seed: p.seed });
       console.error(`starlight: pretrained Starlight-Low for ${context.source} on ${corpus.length} analytical samples in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,86 +1,56 @@
 /**
- * Sample-efficiency benchmark: how many high-fidelity samples each performance model needs.
+ * Sample-efficiency benchmark: how many high-fidelity samples each performance model needs, on
+ * held-out layers and on held-out hardware.
  *
- * For each data source (`sample-efficiency-sources.ts`: a fixed split holding out ~20 % of the
- * layers), each training-set size n and each seed, the model is trained on a seeded subset of n
- * training samples (for one seed the subsets are nested: n = 50 extends n = 25) and predicts the
- * whole held-out split. Per model × n it reports the median over seeds of Spearman's ρ and the
- * MAPE (linear units) of per-layer cycles, energy and EDP (cycles × energy of the layer); and,
- * per model, the smallest n reaching DOSA's best EDP MAPE and ρ (the best median any DOSA
- * variant reaches at any n). Prints a markdown table, writes JSON.
+ * For each split (`sample-efficiency-sources.ts`: `firesim` and `rtl` hold out ~20 % of the
+ * layers; `rtl-hardware` holds out whole hardware configurations; `gemmini16` trains on the
+ * 128×128 FireSim rows and scores the real 16×16 Gemmini rows; `gemmini16-mixed` adds half the
+ * 16×16 layers to every training set), each training-set size n and each seed, the model is
+ * trained on a seeded subset of the split's pool (for one seed the subsets are nested: n = 50
+ * extends n = 25) plus the split's fixed rows, and predicts the whole test set. Each
+ * (split, model, n, seed) cell's scores — Spearman ρ and MAPE (linear units) of per-layer cycles,
+ * energy and EDP, and for models with a σ the ±1σ and ±2σ coverage of ln EDP — are written as
+ * soon as computed to `<results>/<split>.json` with the backend, git HEAD and date
+ * (`sample-efficiency-results.ts`); a rerun skips the cells already there. The markdown report
+ * (`<results>/report.md`: medians over seeds per model × n, DOSA's best, the samples each model
+ * needs to reach it) is generated from those files (`sample-efficiency-report.ts`).
  *
  * Run: `npm run bench:sample-efficiency -w @polaris/starlight -- [options]`
- *   --source firesim|rtl|all   (default all: every source that loads; an unavailable one is reported)
- *   --sizes 25,50,100,200,400,800,all
+ *   --source NAME[,NAME]       firesim, rtl, rtl-hardware, gemmini16, gemmini16-mixed or all (default all:
+ *                              every split that loads; an unavailable one is reported)
+ *   --sizes 25,50,100,200,400,800,all   rows drawn from the pool (gemmini16-mixed adds its fixed 16×16 rows to n)
  *   --seeds 1,2,3
- *   --models dosa-analytical,dosa-dnn,dosa-residual   (default every entry of sample-efficiency-models.ts)
- *   --quick                    (sizes 25,100; seed 1; reduced training budgets)
- *   --out FILE                 (default polaris-runs/bench/sample-efficiency.json at the repository root)
- *   --reuse FILE               (merge the runs of models not rerun here from an earlier JSON result,
- *                               e.g. DOSA's, so adding a model does not retrain the others)
+ *   --models dosa-analytical,dosa-dnn,…   (default every entry of sample-efficiency-models.ts)
+ *   --quick                    sizes 25,100; seed 1; reduced training budgets; results default to
+ *                              polaris-runs/bench/sample-efficiency-quick/ (gitignored), never mixed with full cells
+ *   --results DIR              default docs/benchmarks/sample-efficiency/ (committed)
+ *   --redo                     recompute the selected cells even when the results hold them
+ *   --report                   only regenerate <results>/report.md from the results files (trains nothing)
+ * e.g.
+ *   npm run bench:sample-efficiency -w @polaris/starlight                                    # every split, model, n, seed (hours)
+ *   npm run bench:sample-efficiency -w @polaris/starlight -- --source gemmini16,gemmini16-mixed
+ *   npm run bench:sample-efficiency -w @polaris/starlight -- --source rtl-hardware --models starlight --redo
+ *   npm run bench:sample-efficiency -w @polaris/starlight -- --source gemmini16 --quick --models dosa-analytical,starlight
+ *   npm run bench:sample-efficiency -w @polaris/starlight -- --report
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { Random } from '@polaris/core';
-import { activeBackendName, ensureBackend, meanAbsolutePercentageError, spearman, type DatasetSample } from '../src/index.js';
-import { MODELS_UNDER_TEST, type ModelPrediction, type ModelUnderTest, REFERENCE_MODELS } from './sample-efficiency-models.js';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { activeBackendName, ensureBackend } from '../src/index.js';
+import { REPO_ROOT, SAMPLE_EFFICIENCY_QUICK_RESULTS, SAMPLE_EFFICIENCY_RESULTS } from './bench-paths.js';
+import { MODELS_UNDER_TEST, type ModelUnderTest, REFERENCE_MODELS } from './sample-efficiency-models.js';
+import { listSplitResults, splitMarkdown, writeReport } from './sample-efficiency-report.js';
+import { type Cell, type SplitHeader, cellsToRun, openSplitResults, recordCell, resultsPath, splitFingerprint, wantedCells } from './sample-efficiency-results.js';
+import { scorePrediction } from './sample-efficiency-scores.js';
 import { type LoadedSource, SOURCE_NAMES, type SourceName, loadSource } from './sample-efficiency-sources.js';
+import { trainingSet } from './sample-efficiency-splits.js';
 
 export const DEFAULT_SIZES: readonly (number | 'all')[] = [25, 50, 100, 200, 400, 800, 'all'];
 export const DEFAULT_SEEDS: readonly number[] = [1, 2, 3];
-const METRIC_TARGETS = ['cycles', 'energy', 'edp'] as const;
-type MetricTarget = (typeof METRIC_TARGETS)[number];
 
-/**
- * Accuracy on the held-out split: Spearman ρ (unitless) and MAPE (%) per target; for models with
- * a σ, `edpCoverage` = the fraction of samples whose ln EDP lies within ±1σ of the prediction
- * (σ of ln EDP = √(σ²_lnC + σ²_lnE); a calibrated Gaussian gives 0.68).
- */
-export type Scores = Record<MetricTarget, { readonly rho: number; readonly mape: number }> & { readonly edpCoverage?: number };
-
-/** Scores of a prediction against the samples' targets (linear units; EDP = cycles × energy per layer). */
-export function scorePrediction(prediction: ModelPrediction, samples: readonly DatasetSample[]): Scores {
-  const n = samples.length;
-  const truth = { cycles: new Float64Array(n), energy: new Float64Array(n), edp: new Float64Array(n) };
-  const pred = { cycles: new Float64Array(n), energy: new Float64Array(n), edp: new Float64Array(n) };
-  samples.forEach((s, i) => {
-    truth.cycles[i] = s.target.cycles;
-    truth.energy[i] = s.target.energy;
-    truth.edp[i] = s.target.cycles * s.target.energy;
-    pred.cycles[i] = Math.exp(prediction.logCycles[i]);
-    pred.energy[i] = Math.exp(prediction.logEnergy[i]);
-    pred.edp[i] = Math.exp(prediction.logCycles[i] + prediction.logEnergy[i]);
-  });
-  const out = {} as Record<MetricTarget, { rho: number; mape: number }>;
-  for (const t of METRIC_TARGETS) out[t] = { rho: spearman(pred[t], truth[t]), mape: meanAbsolutePercentageError(pred[t], truth[t]) };
-  const { stdLogCycles: sc, stdLogEnergy: se } = prediction;
-  if (!sc || !se) return out;
-  let inside = 0;
-  for (let i = 0; i < n; i++) if (Math.abs(Math.log(truth.edp[i]) - Math.log(pred.edp[i])) <= Math.hypot(sc[i], se[i])) inside++;
-  return { ...out, edpCoverage: inside / n };
+interface Options {
+  sources: SourceName[]; explicitSource: boolean; sizes: (number | 'all')[]; seeds: number[]; models: ModelUnderTest[];
+  quick: boolean; results: string; redo: boolean; reportOnly: boolean;
 }
-
-/** The seeded subset of n training samples for a seed (nested across n: a prefix of one permutation). */
-export function trainingSubset(train: readonly DatasetSample[], n: number, seed: number, source: string): DatasetSample[] {
-  return new Random(seed).fork(`sample-efficiency:${source}`).shuffle([...train]).slice(0, Math.min(n, train.length));
-}
-
-const median = (xs: readonly number[]): number => {
-  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-interface Run { readonly model: string; readonly n: number; readonly label: string; readonly seed: number; readonly scores: Scores; readonly trainMs: number; readonly predictMs: number; readonly details?: Record<string, unknown> }
-interface Row { readonly model: string; readonly n: number; readonly label: string; readonly median: Scores; readonly medianTrainMs: number }
-interface Reach { readonly model: string; readonly mapeN: number | null; readonly rhoN: number | null }
-interface SourceResult {
-  readonly source: SourceName; readonly description: string; readonly train: number; readonly test: number;
-  readonly runs: Run[]; readonly rows: Row[];
-  readonly dosaBest: { readonly edpMape: number; readonly edpMapeBy: string; readonly edpRho: number; readonly edpRhoBy: string };
-  readonly reach: Reach[]; readonly wallMs: number;
-}
-
-interface Options { sources: SourceName[]; explicitSource: boolean; sizes: (number | 'all')[]; seeds: number[]; models: ModelUnderTest[]; quick: boolean; out: string; reuse?: string }
 
 function parseArgs(argv: readonly string[]): Options {
   const value = (flag: string): string | undefined => {
@@ -90,11 +60,14 @@ function parseArgs(argv: readonly string[]): Options {
     if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
     return v;
   };
-  const known = new Set(['--source', '--sizes', '--seeds', '--models', '--quick', '--out', '--reuse']);
+  const known = new Set(['--source', '--sizes', '--seeds', '--models', '--quick', '--results', '--redo', '--report']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}; expected ${[...known].join(', ')}`);
   const quick = argv.includes('--quick');
   const source = value('--source') ?? 'all';
-  if (source !== 'all' && !(SOURCE_NAMES as readonly string[]).includes(source)) throw new Error(`--source must be one of ${SOURCE_NAMES.join(', ')}, all; got ${source}`);
+  const sources = source === 'all' ? [...SOURCE_NAMES] : source.split(',').map((s) => {
+    if (!(SOURCE_NAMES as readonly string[]).includes(s)) throw new Error(`--source must be one or more of ${SOURCE_NAMES.join(', ')} (comma-separated), or all; got ${s}`);
+    return s as SourceName;
+  });
   const sizes = (value('--sizes') ?? (quick ? '25,100' : DEFAULT_SIZES.join(','))).split(',').map((s) => {
     if (s === 'all') return 'all' as const;
     const n = Number(s);
@@ -112,128 +85,92 @@ function parseArgs(argv: readonly string[]): Options {
     if (!m) throw new Error(`--models: unknown model ${name}; known: ${MODELS_UNDER_TEST.map((x) => x.name).join(', ')}`);
     return m;
   }) : [...MODELS_UNDER_TEST];
-  const repoRoot = resolve(join(import.meta.dirname, '../../..'));
   return {
-    sources: source === 'all' ? [...SOURCE_NAMES] : [source as SourceName], explicitSource: source !== 'all',
-    sizes, seeds, models, quick, out: resolve(value('--out') ?? join(repoRoot, 'polaris-runs/bench/sample-efficiency.json')),
-    reuse: value('--reuse') === undefined ? undefined : resolve(value('--reuse')!),
+    sources, explicitSource: source !== 'all', sizes, seeds, models, quick,
+    results: resolve(value('--results') ?? (quick ? SAMPLE_EFFICIENCY_QUICK_RESULTS : SAMPLE_EFFICIENCY_RESULTS)), redo: argv.includes('--redo'), reportOnly: argv.includes('--report'),
   };
 }
 
-const fmt = (x: number, digits: number): string => (Number.isNaN(x) ? '–' : x.toFixed(digits));
+/** git HEAD, and whether the model code has uncommitted changes (recorded with every cell). */
+function gitState(): { gitHead: string; gitDirty: boolean } {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  try {
+    return { gitHead: git('rev-parse', 'HEAD'), gitDirty: git('status', '--porcelain', '--', 'packages/starlight/src', 'packages/analytical/src', 'packages/core/src') !== '' };
+  } catch {
+    return { gitHead: 'unknown', gitDirty: true };
+  }
+}
 
-async function runSource(loaded: LoadedSource, options: Options, log: (line: string) => void, reused: readonly Run[] = []): Promise<SourceResult> {
-  const began = performance.now();
-  const { train, test } = loaded.split;
-  const sizes = [...new Set(options.sizes.map((s) => (s === 'all' ? train.length : Math.min(s, train.length))))].sort((a, b) => a - b);
-  const runs: Run[] = reused.filter((r) => sizes.includes(r.n) && options.seeds.includes(r.seed) && !options.models.some((m) => m.name === r.model));
-  if (runs.length > 0) log(`  reusing ${runs.length} earlier runs of ${[...new Set(runs.map((r) => r.model))].join(', ')}`);
-  for (const n of sizes) {
-    const label = n === train.length ? `all (${n})` : String(n);
-    for (const seed of options.seeds) {
-      const subset = trainingSubset(train, n, seed, loaded.name);
-      for (const model of options.models) {
+async function runSplit(loaded: LoadedSource, options: Options, backend: string, log: (line: string) => void): Promise<void> {
+  const { split } = loaded;
+  const header: SplitHeader = {
+    split: loaded.name, description: loaded.description, assignment: split.assignment, fingerprint: splitFingerprint(split),
+    pool: split.pool.length, fixedTrain: split.fixedTrain.length, test: split.test.length,
+  };
+  const path = resultsPath(options.results, loaded.name);
+  const { results, setAside } = openSplitResults(path, header);
+  if (setAside > 0) log(`  ${path} held ${setAside} cells of another split definition (fingerprint changed to ${header.fingerprint}); set aside (git history keeps them)`);
+  const wanted = wantedCells(split, options.sizes, options.seeds, options.models.map((m) => m.name), options.quick);
+  const todo = cellsToRun(wanted, results, options.redo);
+  log(`  ${wanted.length} cells wanted, ${wanted.length - todo.length} already in ${path}${options.redo ? ' (--redo: recomputing them)' : ''}, ${todo.length} to compute`);
+  const git = gitState();
+  for (const drawn of [...new Set(todo.map((c) => c.drawn))]) {
+    for (const seed of [...new Set(todo.filter((c) => c.drawn === drawn).map((c) => c.seed))]) {
+      const training = trainingSet(split, drawn, seed, loaded.name);
+      for (const spec of todo.filter((c) => c.drawn === drawn && c.seed === seed)) {
+        const model = options.models.find((m) => m.name === spec.model)!;
         const t0 = performance.now();
-        const trained = await model.train(subset, { seed, source: loaded.name, quick: options.quick });
+        const trained = await model.train(training.samples, { seed, source: loaded.name, quick: options.quick, pretrainLayers: loaded.pretrainLayers });
         const t1 = performance.now();
-        const prediction = trained(test);
+        const prediction = trained(split.test);
         const t2 = performance.now();
         trained.dispose?.();
-        const scores = scorePrediction(prediction, test);
-        runs.push({ model: model.name, n, label, seed, scores, trainMs: t1 - t0, predictMs: t2 - t1, details: trained.details });
-        log(`  ${loaded.name} n=${label} seed ${seed} ${model.name}: EDP ρ ${fmt(scores.edp.rho, 3)} MAPE ${fmt(scores.edp.mape, 1)} %; train ${((t1 - t0) / 1000).toFixed(1)} s, predict ${((t2 - t1) / 1000).toFixed(2)} s${trained.details ? ` ${JSON.stringify(trained.details)}` : ''}`);
+        const scores = scorePrediction(prediction, split.test);
+        const cell: Cell = {
+          ...spec, scores, trainMs: Math.round(t1 - t0), predictMs: Math.round(t2 - t1), ...(trained.details ? { details: trained.details } : {}),
+          backend, ...git, date: new Date().toISOString(),
+        };
+        recordCell(path, header, cell);
+        const cov = scores.edpCoverage ? `; ±1σ ${scores.edpCoverage.within1.toFixed(2)} ±2σ ${scores.edpCoverage.within2.toFixed(2)}` : '';
+        log(`  ${loaded.name} n=${spec.n} seed ${seed} ${spec.model}: EDP ρ ${scores.edp.rho.toFixed(3)} MAPE ${scores.edp.mape.toFixed(1)} %${cov}; `
+          + `train ${((t1 - t0) / 1000).toFixed(1)} s, predict ${((t2 - t1) / 1000).toFixed(2)} s${trained.details ? ` ${JSON.stringify(trained.details)}` : ''}`);
       }
     }
   }
-  const rows: Row[] = [];
-  const modelNames = [...new Set(runs.map((r) => r.model))];
-  for (const name of modelNames) {
-    for (const n of sizes) {
-      const mine = runs.filter((r) => r.model === name && r.n === n);
-      if (mine.length === 0) continue;
-      const med = {} as Record<MetricTarget, { rho: number; mape: number }> & { edpCoverage?: number };
-      for (const t of METRIC_TARGETS) med[t] = { rho: median(mine.map((r) => r.scores[t].rho)), mape: median(mine.map((r) => r.scores[t].mape)) };
-      const coverage = mine.flatMap((r) => (r.scores.edpCoverage === undefined ? [] : [r.scores.edpCoverage]));
-      if (coverage.length > 0) med.edpCoverage = median(coverage);
-      rows.push({ model: name, n, label: mine[0].label, median: med, medianTrainMs: median(mine.map((r) => r.trainMs)) });
-    }
-  }
-  const reference = rows.filter((r) => REFERENCE_MODELS.includes(r.model));
-  const bestMape = reference.reduce<Row | undefined>((b, r) => (!(r.median.edp.mape >= (b?.median.edp.mape ?? Infinity)) ? r : b), undefined);
-  const bestRho = reference.reduce<Row | undefined>((b, r) => (!(r.median.edp.rho <= (b?.median.edp.rho ?? -Infinity)) ? r : b), undefined);
-  const dosaBest = {
-    edpMape: bestMape?.median.edp.mape ?? Number.NaN, edpMapeBy: bestMape ? `${bestMape.model} at n=${bestMape.label}` : 'no DOSA model run',
-    edpRho: bestRho?.median.edp.rho ?? Number.NaN, edpRhoBy: bestRho ? `${bestRho.model} at n=${bestRho.label}` : 'no DOSA model run',
-  };
-  const reach = modelNames.map((name) => {
-    const mine = rows.filter((r) => r.model === name);
-    return {
-      model: name,
-      mapeN: mine.find((r) => r.median.edp.mape <= dosaBest.edpMape)?.n ?? null,
-      rhoN: mine.find((r) => r.median.edp.rho >= dosaBest.edpRho)?.n ?? null,
-    };
-  });
-  return { source: loaded.name, description: loaded.description, train: train.length, test: test.length, runs, rows, dosaBest, reach, wallMs: performance.now() - began };
-}
-
-function markdown(result: SourceResult, backend: string): string {
-  const lines = [
-    `### ${result.source} — ${result.train} training / ${result.test} held-out samples (backend ${backend}, wall ${(result.wallMs / 60000).toFixed(1)} min)`,
-    '',
-    result.description,
-    '',
-    'Median over seeds; ρ = Spearman, MAPE in % on linear values; EDP = cycles × energy per layer.',
-    '',
-    '| model | n | cycles ρ | cycles MAPE | energy ρ | energy MAPE | EDP ρ | EDP MAPE | EDP ±1σ coverage | train s |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...result.rows.map((r) => `| ${r.model} | ${r.label} | ${fmt(r.median.cycles.rho, 3)} | ${fmt(r.median.cycles.mape, 1)} | ${fmt(r.median.energy.rho, 3)} | ${fmt(r.median.energy.mape, 1)} | ${fmt(r.median.edp.rho, 3)} | ${fmt(r.median.edp.mape, 1)} | ${r.median.edpCoverage === undefined ? '–' : fmt(r.median.edpCoverage, 2)} | ${fmt(r.medianTrainMs / 1000, 1)} |`),
-    '',
-    `DOSA's best EDP MAPE ${fmt(result.dosaBest.edpMape, 1)} % (${result.dosaBest.edpMapeBy}); best EDP ρ ${fmt(result.dosaBest.edpRho, 3)} (${result.dosaBest.edpRhoBy}).`,
-    '',
-    '| model | samples to reach DOSA\'s best EDP MAPE | samples to reach DOSA\'s best EDP ρ |',
-    '| --- | --- | --- |',
-    ...result.reach.map((r) => `| ${r.model} | ${r.mapeN ?? 'not reached'} | ${r.rhoN ?? 'not reached'} |`),
-  ];
-  return lines.join('\n');
 }
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  const log = (line: string): void => { process.stderr.write(`${line}\n`); };
+  if (options.reportOnly) {
+    log(`wrote ${writeReport(options.results, SOURCE_NAMES, REFERENCE_MODELS)}`);
+    return;
+  }
   const began = performance.now();
   await ensureBackend();
   const backend = activeBackendName() ?? 'unknown';
-  const log = (line: string): void => { process.stderr.write(`${line}\n`); };
-  log(`sample-efficiency: backend ${backend}; sources ${options.sources.join(', ')}; sizes ${options.sizes.join(', ')}; seeds ${options.seeds.join(', ')}; models ${options.models.map((m) => m.name).join(', ')}${options.quick ? '; quick' : ''}`);
-  const results: SourceResult[] = [];
-  const unavailable: { source: SourceName; error: string }[] = [];
+  log(`sample-efficiency: backend ${backend}; splits ${options.sources.join(', ')}; sizes ${options.sizes.join(', ')}; seeds ${options.seeds.join(', ')}; `
+    + `models ${options.models.map((m) => m.name).join(', ')}${options.quick ? '; quick' : ''}; results ${options.results}`);
+  const ran: SourceName[] = [];
   for (const name of options.sources) {
     let loaded: LoadedSource;
     try {
       loaded = await loadSource(name);
     } catch (error) {
       if (options.explicitSource) throw error;
-      unavailable.push({ source: name, error: (error as Error).message });
-      log(`source ${name} unavailable: ${(error as Error).message}`);
+      log(`split ${name} unavailable: ${(error as Error).message}`);
       continue;
     }
-    log(`source ${name}: ${loaded.description}`);
-    const reused = options.reuse ? (JSON.parse(readFileSync(options.reuse, 'utf8')) as { results: SourceResult[] }).results.find((r) => r.source === name)?.runs ?? [] : [];
-    results.push(await runSource(loaded, options, log, reused));
+    log(`split ${name}: ${loaded.description}`);
+    for (const line of loaded.split.assignment) log(`  ${line}`);
+    await runSplit(loaded, options, backend, log);
+    ran.push(name);
   }
-  const wallMs = performance.now() - began;
-  const report = [
-    `## Sample efficiency (backend ${backend}; seeds ${options.seeds.join(', ')}; total wall ${(wallMs / 60000).toFixed(1)} min)`,
-    ...results.map((r) => markdown(r, backend)),
-    ...unavailable.map((u) => `Source ${u.source} unavailable: ${u.error}`),
-  ].join('\n\n');
-  process.stdout.write(`${report}\n`);
-  mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, `${JSON.stringify({
-    benchmark: 'sample-efficiency', createdAt: new Date().toISOString(), backend, node: process.version,
-    options: { sources: options.sources, sizes: options.sizes, seeds: options.seeds, models: options.models.map((m) => m.name), quick: options.quick },
-    wallMs, results, unavailable,
-  }, null, 2)}\n`);
-  log(`wrote ${options.out}`);
+  const report = writeReport(options.results, SOURCE_NAMES, REFERENCE_MODELS);
+  for (const results of listSplitResults(options.results, ran).filter((r) => ran.includes(r.split as SourceName))) {
+    process.stdout.write(`${splitMarkdown(results, REFERENCE_MODELS)}\n\n`);
+  }
+  log(`sample-efficiency: wall ${((performance.now() - began) / 60000).toFixed(1)} min; wrote ${report}`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
