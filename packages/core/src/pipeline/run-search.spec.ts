@@ -205,4 +205,4 @@ describeEvaluatorContract('pipeline toy evaluator', () => new ToyEvaluator(hashD
   invalidPoints: [flatDesignPoint({ peDim: 2, spKB: 2, accKB: 1 }, workload)],
 }));
 
-describeOptimizerContract('pipeline digest optimizer', (seed, w) => new DigestOptimizer(seed, w), () => ({ workload }));
+describeOptimizerContract('pipeline digest optimizer', (seed, w) => new DigestOptimizer(seed, w), () => ({ workload, quickAsk: true }));

@@ -21,7 +21,7 @@ const schedule = (seed: number, first = 5) => new ScheduledOptimizer([
   { optimizer: new DigestOptimizer(seed + 1000) },
 ]);
 
-describeOptimizerContract('schedule (digest×5 → digest)', (seed) => schedule(seed), () => ({ workload }));
+describeOptimizerContract('schedule (digest×5 → digest)', (seed) => schedule(seed), () => ({ workload, quickAsk: true }));
 
 describe('ScheduledOptimizer', () => {
   it('switches stage at its trial count, never crossing it in one ask, and tells each new stage every earlier trial', async () => {

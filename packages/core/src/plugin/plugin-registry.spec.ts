@@ -178,5 +178,5 @@ describeEvaluatorContract(
 describeOptimizerContract(
   'random fixture plugin',
   (seed, w) => registryWithFixtures().optimizer('random', { seed, workload: w }),
-  () => ({ workload }),
+  () => ({ workload, quickAsk: true }),
 );

@@ -26,6 +26,12 @@ export interface OptimizerContractFixture {
   readonly resumable?: boolean;
   /** Points per ask in the tests (default 4). */
   readonly batch?: number;
+  /**
+   * Whether every ask returns at once, without yielding, reporting progress or watching its signal
+   * (test doubles that compute nothing): skips the case that aborts an ask midway. Default false —
+   * an ask that computes for more than a few milliseconds must yield (see {@link Optimizer.ask}).
+   */
+  readonly quickAsk?: boolean;
 }
 
 /** Why a point is not a valid Gemmini design point for `workload` (empty when valid). */
@@ -128,6 +134,34 @@ export function describeOptimizerContract(
       expect(() => optimizer.tell(failures)).not.toThrow();
       const more = await drive(optimizer, fixture, batch, 3);
       expect(problemsOf(fixture, more)).toEqual([]);
+    });
+
+    it('ask yields to the event loop, reports each point and rejects with the signal\'s reason when aborted', async (context) => {
+      const { optimizer, fixture, batch } = await setup();
+      if (fixture.quickAsk) context.skip();
+      await drive(optimizer, fixture, batch, 1); // past a first phase (random points before breeding or a model) where there is one
+      const controller = new AbortController();
+      const reason = new Error('stopped by the contract test');
+      const proposed: number[] = [];
+      let turns = 0;
+      let ticker = setImmediate(function tick() {
+        turns += 1;
+        ticker = setImmediate(tick);
+      });
+      try {
+        const asked = optimizer.ask(Math.max(3, 3 * batch), {
+          signal: controller.signal,
+          onProposed: (k) => {
+            proposed.push(k);
+            if (k === 2) controller.abort(reason);
+          },
+        });
+        await expect(Promise.resolve(asked)).rejects.toBe(reason);
+      } finally {
+        clearImmediate(ticker);
+      }
+      expect(proposed).toEqual([1, 2]);
+      expect(turns).toBeGreaterThan(0); // the event loop ran while the ask computed
     });
 
     it('resumes exactly when a fresh optimizer is told the same trials', async (context) => {

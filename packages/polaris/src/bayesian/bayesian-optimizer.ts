@@ -1,13 +1,12 @@
-import { setMaxListeners } from 'node:events';
 import {
   type AskContext, type DesignPoint, type HardwareConfig, type HardwareSpace, type Mapper, type Optimizer, type PerformanceModel,
   Random, type Sample, type Trial, type Workload,
 } from '@polaris/core';
-import { NoFeasibleHardwareError } from '../random/random-optimizer.js';
+import { withBatchSignal } from '../mapping/batch-signal.js';
+import { MappingSampler, NoFeasibleHardwareError, hardwareKey } from '../mapping/mapping-sampler.js';
 import type { AcquisitionKind } from './acquisition.js';
 import { type BatchRanking, type DiversityRule, type HardwarePredictor, createBatchRanking } from './batch-ranking.js';
-import { type CandidatePool, drawCandidatePool, hardwareKey } from './candidate-pool.js';
-import { LayerMappings } from './layer-mappings.js';
+import { type CandidatePool, drawCandidatePool } from './candidate-pool.js';
 
 /** Options of {@link BayesianOptimizer}; the defaults are Spotlight's / the issue's. */
 export interface BayesianOptimizerOptions {
@@ -86,7 +85,7 @@ export class BayesianOptimizer implements Optimizer {
   private readonly root: Random;
   private readonly predictor: HardwarePredictor;
   private readonly settings: Required<BayesianOptimizerOptions>;
-  private readonly mappings: LayerMappings;
+  private readonly sampler: MappingSampler;
 
   /** @throws TypeError when the model cannot predict unmapped hardware (no `predictHardware`). */
   constructor(
@@ -103,7 +102,7 @@ export class BayesianOptimizer implements Optimizer {
     }
     this.predictor = { predictHardware };
     this.root = new Random(seed);
-    this.mappings = new LayerMappings(workload, mapper, this.root);
+    this.sampler = new MappingSampler(workload, mapper, space, seed);
     this.settings = {
       acquisition: options.acquisition ?? 'lcb', kappa: options.kappa ?? 1, poolSize: options.poolSize ?? 1000, warmup: options.warmup ?? 10,
       randomFraction: options.randomFraction ?? 0.1, localFraction: options.localFraction ?? 0.5, diversity: options.diversity ?? 'believer',
@@ -112,7 +111,6 @@ export class BayesianOptimizer implements Optimizer {
   }
 
   async ask(n: number, context: AskContext = {}): Promise<DesignPoint[]> {
-    context.signal?.throwIfAborted();
     const first = this.told.length + this.pending.length;
     const samples = this.samples();
     const slots = Array.from({ length: n }, (_, k): Slot => {
@@ -120,21 +118,9 @@ export class BayesianOptimizer implements Optimizer {
       const warm = index < this.settings.warmup || samples.length < 2;
       return { index, draws: warm ? this.root.fork(`trial-${index}`) : undefined, drawn: 0, infeasible: 0 };
     });
-    // The batch's own signal: aborted by the caller's, or by the first mapping that fails.
-    const batch = new AbortController();
-    setMaxListeners(n + 10, batch.signal);
-    const stop = () => batch.abort(context.signal?.reason);
-    context.signal?.addEventListener('abort', stop, { once: true });
     let proposed = 0;
     const report = () => context.onProposed?.(++proposed, n);
-    try {
-      await this.fill(slots, samples, batch.signal, report);
-    } catch (error) {
-      batch.abort(error);
-      throw error;
-    } finally {
-      context.signal?.removeEventListener('abort', stop);
-    }
+    await withBatchSignal(context.signal, n, (signal) => this.fill(slots, samples, signal, report));
     const points = slots.flatMap((s) => (s.point ? [s.point] : []));
     this.pending.push(...points.map((p) => p.hardware));
     return points;
@@ -165,7 +151,7 @@ export class BayesianOptimizer implements Optimizer {
         proposals.push(proposal);
       }
       const mapped = await Promise.all(proposals.map(async (p) => {
-        const mappings = await this.mappings.map(p.hardware, signal);
+        const mappings = await this.sampler.mapAll(p.hardware, signal);
         if (mappings) report();
         return mappings;
       }));

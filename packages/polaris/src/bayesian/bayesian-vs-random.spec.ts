@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HardwareSpace, type Trial, builtinWorkload, hashDesignPoint } from '@polaris/core';
+import { HardwareSpace, builtinWorkload } from '@polaris/core';
 import { AnalyticalMapper, analyzeNetwork } from '@polaris/analytical';
-import { RandomOptimizer } from '../random/random-optimizer.js';
+import { compareWithRandom } from '../testing/compare-with-random.js';
 import { BayesianOptimizer } from './bayesian-optimizer.js';
 import { GaussianProcessModel } from './gaussian-process-model.js';
 
@@ -13,37 +13,16 @@ import { GaussianProcessModel } from './gaussian-process-model.js';
  * 1.11 (geometric mean 1.15). The first 10 trials of both are the same random draws.
  */
 describe('bayesian vs random on BERT (analytical, equal trials)', () => {
-  const workload = builtinWorkload('bert');
-  const mapper = new AnalyticalMapper({ samples: 60, improvementSteps: 150, starts: 1 });
-  const space = new HardwareSpace();
-  const trials = 48;
-  const batch = 8;
-
-  /** The lowest network EDP (pJ·cycles) an optimizer finds in `trials` trials. */
-  async function bestEdp(optimizer: Pick<BayesianOptimizer, 'ask' | 'tell'>): Promise<number> {
-    let best = Infinity;
-    for (let done = 0; done < trials;) {
-      const points = await optimizer.ask(batch);
-      const told: Trial[] = points.map((point) => {
-        const evaluation = analyzeNetwork(workload, point.hardware, point.mappings);
-        best = Math.min(best, evaluation.edp);
-        return { point, result: { ok: true, pointHash: hashDesignPoint(point), evaluation } };
-      });
-      optimizer.tell(told);
-      done += points.length;
-    }
-    return best;
-  }
-
   it('finds a lower EDP than random search on most seeds, and lower on the geometric mean', async () => {
-    const ratios: number[] = [];
-    for (const seed of [1, 2, 3, 4, 5, 6]) {
-      const random = await bestEdp(new RandomOptimizer(workload, mapper, space, seed));
-      const bayesian = await bestEdp(new BayesianOptimizer(workload, mapper, space, seed, new GaussianProcessModel(space, seed)));
-      ratios.push(random / bayesian);
-    }
+    const workload = builtinWorkload('bert');
+    const space = new HardwareSpace();
+    const { ratios, geometricMean } = await compareWithRandom({
+      workload, space, trials: 48, batch: 8, seeds: [1, 2, 3, 4, 5, 6],
+      mapper: new AnalyticalMapper({ samples: 60, improvementSteps: 150, starts: 1 }),
+      evaluate: (point) => analyzeNetwork(workload, point.hardware, point.mappings),
+      make: (seed, mapper) => new BayesianOptimizer(workload, mapper, space, seed, new GaussianProcessModel(space, seed)),
+    });
     expect(ratios.filter((r) => r > 1).length).toBeGreaterThanOrEqual(5);
-    const geometricMean = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length);
     expect(geometricMean).toBeGreaterThan(1.05);
   }, 40_000);
 });

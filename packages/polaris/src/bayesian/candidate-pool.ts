@@ -1,4 +1,5 @@
 import type { HardwareConfig, HardwareSpace, Random } from '@polaris/core';
+import { hardwareKey } from '../mapping/mapping-sampler.js';
 
 /** Distinct hardware candidates drawn uniformly from a space, never mapped. */
 export interface CandidatePool {
@@ -13,11 +14,6 @@ export interface CandidatePool {
   readonly dimension: number;
   /** The first `uniform` candidates were drawn uniformly (the rest around the centres). */
   readonly uniform: number;
-}
-
-/** A stable key of a hardware configuration (for de-duplication). */
-export function hardwareKey(hardware: HardwareConfig): string {
-  return `${hardware.peDim},${hardware.spKB},${hardware.accKB}`;
 }
 
 /** Where a pool's candidates come from. */

@@ -7,8 +7,8 @@ import {
   Random, type Sample, type Workload, workloadHash,
 } from '@polaris/core';
 import { z } from 'zod';
+import { hardwareKey } from '../mapping/mapping-sampler.js';
 import { type HyperparameterBounds, fitHyperparameters } from './fit-hyperparameters.js';
-import { hardwareKey } from './candidate-pool.js';
 import { GaussianProcess, type PointsPosterior } from './gaussian-process.js';
 
 /** Options of {@link GaussianProcessModel}. */

@@ -1,14 +1,14 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
-  type AskContext, type DesignPoint, type HardwareConfig, type HardwareSpace, LayerDoesNotFitError, type Mapper, type Mapping,
-  type Optimizer, Random, type Trial, type Workload, hashDesignPoint,
+  type AskContext, type DesignPoint, type HardwareConfig, type HardwareSpace, type Mapper, type Mapping, type Optimizer, Random,
+  type Trial, type Workload, hashDesignPoint,
 } from '@polaris/core';
+import { MappingSampler, hardwareKey } from '../mapping/mapping-sampler.js';
 import {
   type GenerationLayout, type Individual, fitter, generationOf, individualOf, parentPool, tournament,
 } from './genetic-population.js';
 import { crossHardware, mutateHardware, sameHardware } from './hardware-variation.js';
-import { bestLayerMappings, hardwareKey, mutationChances } from './layer-elites.js';
-import { MapperPointSampler } from './mapper-point-sampler.js';
+import { bestLayerMappings, mutationChances } from './layer-elites.js';
 import { type MappingGenome, genomeOf, mappingOf } from './mapping-genome.js';
 import { type BufferLayout, fits, repairGenome } from './mapping-repair.js';
 import { crossMappings, mutateMapping } from './mapping-variation.js';
@@ -118,8 +118,9 @@ interface InheritedMapping {
  *
  * No hidden history: child i depends only on (seed, i, the told trials), through
  * `Random(seed).fork('child-i')`, so a fresh optimizer told the stored trials asks what the
- * killed one would have. `ask` yields to the event loop per child and per mapped layer and
- * stops with `context.signal`'s reason when it is aborted.
+ * killed one would have. The mapper is asked through a {@link MappingSampler} (a child's layers
+ * as one batch: on worker threads with a pooled mapper, else layer by layer, yielding in between).
+ * `ask` yields to the event loop per child and stops with `context.signal`'s reason when it is aborted.
  */
 export class GeneticOptimizer implements Optimizer {
   readonly id = 'genetic';
@@ -131,7 +132,8 @@ export class GeneticOptimizer implements Optimizer {
   private readonly seen = new Set<string>();
   private pending = 0;
   private readonly root: Random;
-  private readonly sampler: MapperPointSampler;
+  /** The mapper's mappings, seeded as random search's, so generation 0 is random search's first points. */
+  private readonly sampler: MappingSampler;
   private readonly layout: GenerationLayout;
   private poolCache?: { readonly generation: number; readonly told: number; readonly pool: readonly Individual[] };
 
@@ -152,12 +154,13 @@ export class GeneticOptimizer implements Optimizer {
     if (!(Number.isInteger(tournamentSize) && tournamentSize >= 1)) throw new RangeError(`genetic: tournamentSize must be an integer ≥ 1, got ${tournamentSize}`);
     this.layout = { population, eliteCount };
     this.root = new Random(seed);
-    this.sampler = new MapperPointSampler(workload, mapper, space, seed, this.settings.maxHardwareDraws);
+    this.sampler = new MappingSampler(workload, mapper, space, seed, { maxHardwareDraws: this.settings.maxHardwareDraws });
   }
 
   async ask(n: number, context: AskContext = {}): Promise<DesignPoint[]> {
     const points: DesignPoint[] = [];
     for (let k = 0; k < n; k++) {
+      context.signal?.throwIfAborted();
       const point = await this.pointAt(this.individuals.length + this.pending + k, context.signal);
       this.seen.add(hashDesignPoint(point));
       points.push(point);
@@ -234,22 +237,31 @@ export class GeneticOptimizer implements Optimizer {
   /**
    * The child's mappings: each layer in `mutating` gets one mapping mutation (repaired, or
    * dropped when it cannot be) or, on told hardware with chance `mapperRestartRate`, the
-   * mapper's answer under a fresh seed.
+   * mapper's answer under a fresh seed (the restarts of a child go to the mapper as one batch).
+   * @throws (rejects) with the mapper's LayerDoesNotFitError when a restart finds no mapping.
    */
   private async mutateLayers(
     genomes: readonly MappingGenome[], mutating: readonly boolean[], hardware: HardwareConfig, toldHardware: boolean, rng: Random, signal: AbortSignal | undefined,
   ): Promise<Mapping[]> {
-    const mappings: Mapping[] = [];
+    const mappings: (Mapping | undefined)[] = [];
+    const restarts: { readonly l: number; readonly restart: number }[] = [];
     for (const [l, genome] of genomes.entries()) {
       if (mutating[l] && toldHardware && rng.chance(this.settings.mapperRestartRate)) {
-        signal?.throwIfAborted();
-        mappings.push(this.sampler.map(this.workload.layers[l].layer, hardware, rng.uint32()));
-        await yieldToEventLoop();
+        restarts.push({ l, restart: rng.uint32() });
+        mappings.push(undefined);
       } else {
         mappings.push(mappingOf(mutating[l] ? this.mutateFitting(l, genome, hardware, rng) : genome));
       }
     }
-    return mappings;
+    if (restarts.length === 0) return mappings as Mapping[];
+    const layers = restarts.map(({ l, restart }) => ({ layer: this.workload.layers[l].layer, restart }));
+    const outcomes = await this.sampler.answers(layers, hardware, signal);
+    restarts.forEach(({ l }, j) => {
+      const outcome = outcomes[j];
+      if (!outcome.ok) throw outcome.error;
+      mappings[l] = outcome.result.mapping;
+    });
+    return mappings as Mapping[];
   }
 
   /**
@@ -291,26 +303,20 @@ export class GeneticOptimizer implements Optimizer {
   }
 
   /**
-   * `planned` with every `'map'` replaced by the mapper's mapping on `hardware`, yielding to the
-   * event loop after each; undefined when some layer fits no mapping on it.
+   * `planned` with every `'map'` replaced by the mapper's mapping on `hardware` (those layers as
+   * one batch); undefined when some layer fits no mapping on it.
    */
   private async mapWhereNeeded(planned: readonly (MappingGenome | 'map')[], hardware: HardwareConfig, signal: AbortSignal | undefined): Promise<MappingGenome[] | undefined> {
-    const genomes: MappingGenome[] = [];
-    for (const [l, plan] of planned.entries()) {
-      if (plan !== 'map') {
-        genomes.push(plan);
-        continue;
-      }
-      signal?.throwIfAborted();
-      try {
-        genomes.push(genomeOf(this.sampler.map(this.workload.layers[l].layer, hardware)));
-      } catch (error) {
-        if (error instanceof LayerDoesNotFitError) return undefined;
-        throw error;
-      }
-      await yieldToEventLoop();
+    const toMap = planned.flatMap((plan, l) => (plan === 'map' ? [l] : []));
+    if (toMap.length === 0) return planned as MappingGenome[];
+    const outcomes = await this.sampler.answers(toMap.map((l) => ({ layer: this.workload.layers[l].layer })), hardware, signal);
+    const genomes = [...planned];
+    for (const [j, l] of toMap.entries()) {
+      const outcome = outcomes[j];
+      if (!outcome.ok) return undefined;
+      genomes[l] = genomeOf(outcome.result.mapping);
     }
-    return genomes;
+    return genomes as MappingGenome[];
   }
 
   /** `point`'s hardware with the best mapping of each layer told on it (see {@link bestLayerMappings}). */

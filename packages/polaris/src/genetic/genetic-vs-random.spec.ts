@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type DesignPoint, HardwareSpace, type Mapper, type MapperResult, type Optimizer, type Trial, builtinWorkload, hashDesignPoint } from '@polaris/core';
+import { HardwareSpace, builtinWorkload } from '@polaris/core';
 import { AnalyticalMapper, analyzeNetwork } from '@polaris/analytical';
-import { RandomOptimizer } from '../random/random-optimizer.js';
+import { compareWithRandom } from '../testing/compare-with-random.js';
 import { GeneticOptimizer } from './genetic-optimizer.js';
 
 /**
@@ -17,47 +17,15 @@ import { GeneticOptimizer } from './genetic-optimizer.js';
  * 1.06, 0.99, 0.91 (the GA asks ~35 % fewer mapper calls, so it is faster per trial).
  */
 describe('genetic vs random on BERT (analytical, equal trials)', () => {
-  const workload = builtinWorkload('bert');
-  const analytical = new AnalyticalMapper({ samples: 60, improvementSteps: 150, starts: 1 });
-  /** One answer per (layer, hardware, seed) for both strategies, as the CLI's store-cached mapper gives. */
-  const answers = new Map<string, MapperResult>();
-  const mapper: Mapper = {
-    id: analytical.id,
-    map: (layer, hardware, seed) => {
-      const key = JSON.stringify([layer, hardware, seed]);
-      const answer = answers.get(key) ?? analytical.map(layer, hardware, seed);
-      answers.set(key, answer);
-      return answer;
-    },
-  };
-  const space = new HardwareSpace();
-  const trials = 192;
-  const batch = 8;
-
-  /** The lowest network EDP (pJ·cycles) an optimizer finds in `trials` trials. */
-  async function bestEdp(optimizer: Optimizer): Promise<number> {
-    let best = Infinity;
-    for (let done = 0; done < trials;) {
-      const points = (await optimizer.ask(batch)) as DesignPoint[];
-      const told: Trial[] = points.map((point) => {
-        const evaluation = analyzeNetwork(workload, point.hardware, point.mappings);
-        best = Math.min(best, evaluation.edp);
-        return { point, result: { ok: true, pointHash: hashDesignPoint(point), evaluation } };
-      });
-      optimizer.tell(told);
-      done += points.length;
-    }
-    return best;
-  }
-
   it('finds a lower EDP than random search on the geometric mean, on at least three of four seeds, and never far worse', async () => {
-    const ratios: number[] = [];
-    for (const seed of [1, 2, 3, 4]) {
-      const random = await bestEdp(new RandomOptimizer(workload, mapper, space, seed));
-      const genetic = await bestEdp(new GeneticOptimizer(workload, mapper, space, seed));
-      ratios.push(random / genetic);
-    }
-    const geometricMean = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length);
+    const workload = builtinWorkload('bert');
+    const space = new HardwareSpace();
+    const { ratios, geometricMean } = await compareWithRandom({
+      workload, space, trials: 192, batch: 8, seeds: [1, 2, 3, 4],
+      mapper: new AnalyticalMapper({ samples: 60, improvementSteps: 150, starts: 1 }),
+      evaluate: (point) => analyzeNetwork(workload, point.hardware, point.mappings),
+      make: (seed, mapper) => new GeneticOptimizer(workload, mapper, space, seed),
+    });
     console.log(`random / genetic best EDP, seeds 1-4: ${ratios.map((r) => r.toFixed(3)).join(' ')}; geometric mean ${geometricMean.toFixed(3)}`);
     expect(ratios.filter((r) => r > 1).length).toBeGreaterThanOrEqual(3);
     expect(Math.min(...ratios)).toBeGreaterThan(0.9);

@@ -1,4 +1,4 @@
-import type { Evaluation, HardwareConfig, Mapping, Workload } from '@polaris/core';
+import type { Evaluation, Mapping, Workload } from '@polaris/core';
 import type { Individual } from './genetic-population.js';
 
 /**
@@ -26,9 +26,6 @@ export function layerCostsOf(evaluation: Evaluation, workload: Workload): LayerC
   if (!(evaluation.energy > 0 && evaluation.cycles > 0) || layers.some((c) => !Number.isFinite(c.energy) || !Number.isFinite(c.cycles))) return undefined;
   return { energy: evaluation.energy, cycles: evaluation.cycles, layers };
 }
-
-/** Key of a hardware configuration in the per-hardware index. */
-export const hardwareKey = (hardware: HardwareConfig): string => `${hardware.peDim},${hardware.spKB},${hardware.accKB}`;
 
 /**
  * The best mapping of each layer among `sameHardware` (trials on one hardware configuration

@@ -1,8 +1,8 @@
 import {
-  type AskContext, type DesignPoint, type DifferentiableModel, type HardwareSpace, type LayerDoesNotFitError, type Mapper,
-  type Mapping, type Optimizer, Random, type Trial, type Workload, layerKey, mapRequests,
+  type AskContext, type DesignPoint, type DifferentiableModel, type HardwareSpace, type Mapper, type Optimizer, Random, type Trial,
+  type Workload,
 } from '@polaris/core';
-import { NoFeasibleHardwareError } from '../random/random-optimizer.js';
+import { MappingSampler } from '../mapping/mapping-sampler.js';
 import { type DescentOptions, descendFromStart, designsPerStart } from './gradient-start.js';
 
 /** Options of {@link GradientOptimizer}. */
@@ -50,10 +50,11 @@ export class GradientOptimizer implements Optimizer {
   private readonly perStart: number;
   /** Starts in progress by index; a start is dropped once the trial index has passed it. */
   private readonly runs = new Map<number, StartRun>();
+  private readonly sampler: MappingSampler;
 
   constructor(
     private readonly workload: Workload,
-    private readonly mapper: Mapper,
+    mapper: Mapper,
     private readonly model: DifferentiableModel,
     private readonly space: HardwareSpace,
     seed: number,
@@ -61,6 +62,7 @@ export class GradientOptimizer implements Optimizer {
   ) {
     this.root = new Random(seed);
     this.perStart = designsPerStart(options);
+    this.sampler = new MappingSampler(workload, mapper, space, seed, { maxHardwareDraws: options.maxHardwareDraws });
   }
 
   async ask(n: number, context: AskContext = {}): Promise<DesignPoint[]> {
@@ -86,7 +88,7 @@ export class GradientOptimizer implements Optimizer {
     for (const s of this.runs.keys()) if (s < start) this.runs.delete(s);
     let run = this.runs.get(start);
     if (!run) {
-      const mappings = await this.startMappings(start, signal);
+      const { mappings } = await this.sampler.sample(this.root.fork(`start-${start}`), signal, `for gradient start ${start}`);
       const context = { workload: this.workload, model: this.model, space: this.space, options: this.options };
       run = { designs: [], sequence: descendFromStart(context, mappings, signal) };
       this.runs.set(start, run);
@@ -102,32 +104,5 @@ export class GradientOptimizer implements Optimizer {
       throw error;
     }
     return run.designs[phase];
-  }
-
-  /**
-   * The mapper's mappings of every layer on the start's random hardware, all layers in one batch
-   * (core's `mapRequests`: on worker threads with a pooled mapper), redrawn while a layer does not fit.
-   */
-  private async startMappings(start: number, signal: AbortSignal | undefined): Promise<Mapping[]> {
-    const random = this.root.fork(`start-${start}`);
-    let lastMiss: LayerDoesNotFitError | undefined;
-    for (let draw = 0; draw < this.options.maxHardwareDraws; draw++) {
-      const hardware = this.space.sample(random);
-      const requests = this.workload.layers.map(({ layer }) => ({ layer, hardware, seed: this.root.fork(`mapper-${layerKey(layer)}`).uint32() }));
-      const outcomes = await mapRequests(this.mapper, requests, { signal });
-      const mappings: Mapping[] = [];
-      for (const outcome of outcomes) {
-        if (!outcome.ok) {
-          lastMiss = outcome.error;
-          break;
-        }
-        mappings.push(outcome.result.mapping);
-      }
-      if (mappings.length === outcomes.length) return mappings;
-    }
-    throw new NoFeasibleHardwareError(
-      `no hardware among ${this.options.maxHardwareDraws} draws from the space fits every layer of ${this.workload.name} ` +
-        `for gradient start ${start} (last: ${lastMiss?.message ?? 'unknown'}); widen the config's space: ranges`,
-    );
   }
 }

@@ -35,24 +35,4 @@ describe('RandomOptimizer', () => {
     const b = (await make(2, tinyWorkload()).ask(8)).map((p) => JSON.stringify(p.hardware));
     expect(a).not.toEqual(b);
   });
-
-  it('keeps the event loop running while it maps, reports each point and stops when aborted', async () => {
-    const workload = builtinWorkload('resnet50');
-    const controller = new AbortController();
-    const proposed: number[] = [];
-    let ticks = 0;
-    const ticker = setInterval(() => { ticks += 1; }, 1);
-    const asked = make(4, workload).ask(50, {
-      signal: controller.signal,
-      onProposed: (k) => {
-        proposed.push(k);
-        if (k === 2) controller.abort(new Error('stopped by the test'));
-      },
-    });
-    await expect(asked).rejects.toThrow('stopped by the test');
-    clearInterval(ticker);
-    expect(proposed).toEqual([1, 2]);
-    // 2 points × 24 layers were mapped; the 1 ms timer ran between them.
-    expect(ticks).toBeGreaterThan(10);
-  });
 });
