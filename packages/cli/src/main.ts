@@ -77,7 +77,7 @@ function buildProgram(exit: { code: number }): Command {
     .option('--low-samples <n>', 'design points per workload for pretraining (stored analytical evaluations are reused)', positiveInteger('--low-samples'), 200)
     .option('--low <dir>', 'reuse a saved Starlight-Low (e.g. <out>/low of an earlier run) instead of pretraining')
     .option('--epochs <n>', 'pretraining epochs (default 40)', positiveInteger('--epochs'))
-    .option('--fine-tune-steps <n>', 'joint fine-tuning steps of the transfer (default: 30 from 200 high-fidelity rows, else 0)', nonNegativeInteger('--fine-tune-steps'))
+    .option('--fine-tune-steps <n>', 'joint fine-tuning steps of the transfer (default: chosen among 0, 10, 25, 50, 100 by the error on held-out layers; tables too small to hold layers out get 0)', nonNegativeInteger('--fine-tune-steps'))
     .option('--latent-dim <n>', 'latent width of the encoder (default 16)', positiveInteger('--latent-dim'))
     .option('--hidden <widths>', 'encoder hidden widths, e.g. 128,64 (the default)')
     .option('--seed <n>', 'seed of sampling, mapper, pretraining and transfer', nonNegativeInteger('--seed'), 1)

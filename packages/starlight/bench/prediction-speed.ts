@@ -4,6 +4,9 @@
  * pretraining and the transfer. DOSA's predictor (full width) predicts the same batch in the same
  * run as the baseline. Medians of `--repeats` runs (default 5). Names the tfjs backend.
  *
+ * Also `Starlight.update` with 10 new rows at each n (median of 3): a GP-only update (the default
+ * between encoder turns) and one with encoder fine-tuning.
+ *
  * Run: `npm run bench:speed -w @polaris/starlight` (options: `--epochs 30`, `--per-layer 150`,
  * `--sizes 100,200,400,800`, `--repeats 5`).
  */
@@ -50,14 +53,29 @@ async function main(): Promise<void> {
   while (queryRows.length < batch) queryRows.push(queryRows[queryRows.length % lowTable.rows]);
   const query = selectRows(lowTable, queryRows);
 
-  const rows: { n: number; transferS: number; perSecond: number; sigma64PerSecond: number; exactSigmaPerSecond: number }[] = [];
+  const rows: {
+    n: number; transferS: number; perSecond: number; sigma64PerSecond: number; exactSigmaPerSecond: number; update10Ms: number; update10EncoderMs: number;
+  }[] = [];
+  /** Median ms of `Starlight.update` with the model's n rows plus 10 more (the model is unchanged by an update). */
+  const updateMs = async (model: Starlight, order: number[], n: number, fineTuneEvery: number) => {
+    const table = selectRows(high, order.slice(0, Math.min(n + 10, high.rows)));
+    const times: number[] = [];
+    for (let r = 0; r < Math.min(3, repeats); r++) {
+      const started = performance.now();
+      const next = await model.update(table, { fineTuneEvery });
+      times.push(performance.now() - started);
+      next.dispose();
+    }
+    return median(times);
+  };
   const rate = (model: Starlight) => {
     model.predict(query.features, query.rows); // warm-up
     const ms = median(Array.from({ length: repeats }, () => timeMs(() => model.predict(query.features, query.rows))));
     return (batch / ms) * 1000;
   };
   for (const n of values.sizes!.split(',').map(Number)) {
-    const subset = selectRows(high, new Random(n).shuffle(Array.from({ length: high.rows }, (_, i) => i)).slice(0, Math.min(n, high.rows)));
+    const order = new Random(n).shuffle(Array.from({ length: high.rows }, (_, i) => i));
+    const subset = selectRows(high, order.slice(0, Math.min(n, high.rows)));
     t = performance.now();
     const model = await Starlight.transfer(low, subset, { seed: 1 });
     const transferMs = performance.now() - t;
@@ -68,9 +86,12 @@ async function main(): Promise<void> {
     const coarse = model.withVarianceRows(64);
     const sigma64PerSecond = rate(coarse);
     coarse.dispose();
-    rows.push({ n: subset.rows, transferS: transferMs / 1000, perSecond, sigma64PerSecond, exactSigmaPerSecond });
+    // The first update after a transfer is a GP-only one (default fineTuneEvery); fineTuneEvery 1 forces an encoder turn.
+    const update10Ms = await updateMs(model, order, subset.rows, 5);
+    const update10EncoderMs = await updateMs(model, order, subset.rows, 1);
+    rows.push({ n: subset.rows, transferS: transferMs / 1000, perSecond, sigma64PerSecond, exactSigmaPerSecond, update10Ms, update10EncoderMs });
     const fmt = (v: number) => Math.round(v).toLocaleString('en');
-    console.log(`n=${subset.rows}: transfer ${(transferMs / 1000).toFixed(1)} s; predictions/s (batch ${batch}, median of ${repeats}): ${fmt(perSecond)} with σ from ≤${model.metadata.varianceRows ?? 'all'} rows, ${fmt(sigma64PerSecond)} from ≤64 rows, ${fmt(exactSigmaPerSecond)} exact σ`);
+    console.log(`n=${subset.rows}: transfer ${(transferMs / 1000).toFixed(1)} s; predictions/s (batch ${batch}, median of ${repeats}): ${fmt(perSecond)} with σ from ≤${model.metadata.varianceRows ?? 'all'} rows, ${fmt(sigma64PerSecond)} from ≤64 rows, ${fmt(exactSigmaPerSecond)} exact σ; update +10 rows ${fmt(update10Ms)} ms (GP only), ${fmt(update10EncoderMs)} ms (with encoder fine-tuning)`);
     model.dispose();
   }
 

@@ -8,8 +8,10 @@
  * Starlight's encoder, latent standardisation and hyperparameters (a warm start).
  *
  * Shapes: table features `n × cols` (row-major), latents `n × d` with d the latent width.
- * Units: GP inputs are latents standardised with fixed per-dimension statistics; GP targets are
- * the residuals ln(truth) − ln(analytical prior), normalised to mean 0, std 1 over the rows.
+ * Units: GP inputs are latents standardised with fixed per-dimension statistics, followed by the
+ * hardware in octaves (kernel-inputs.ts); GP targets are the residuals ln(truth) − ln(analytical
+ * prior), divided by their root mean square over the rows and not centred — the GPs' prior mean is
+ * zero, i.e. the analytical answer.
  */
 import type { Random } from '@polaris/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,13 +20,15 @@ import { marginalLikelihood, packHyperparameters, unpackHyperparameters } from '
 import { DenseNetwork, type NamedWeights } from '../model/dense-network.js';
 import { type LayerTable, type LogTargets, columnStatistics, seriesStatistics } from '../model/layer-table.js';
 import { type StarlightLowMetadata, standardiseFeatures, starlightLowWidths } from '../low/starlight-low.js';
+import { hardwareColumns, hardwareDims, initialKernelHyperparameters, kernelBounds, kernelInputs } from './kernel-inputs.js';
 import { LatentGp, type LatentGpState } from './latent-gp.js';
+import type { ThetaBounds } from '../gp/fit-hyperparameters.js';
 
 /** The two GP targets. */
 export const GP_TARGETS = ['cycles', 'energy'] as const;
 export type GpTarget = (typeof GP_TARGETS)[number];
 
-const TARGET_KEY: Readonly<Record<GpTarget, keyof LogTargets>> = { cycles: 'logCycles', energy: 'logEnergy' };
+export const TARGET_KEY: Readonly<Record<GpTarget, keyof LogTargets>> = { cycles: 'logCycles', energy: 'logEnergy' };
 
 /** What a fit starts from. */
 export interface DeepKernelStart {
@@ -34,6 +38,12 @@ export interface DeepKernelStart {
   readonly encoderWeights: NamedWeights;
   /** Fixed latent standardisation (an update keeps the model's); from the rows' latents when absent. */
   readonly latent?: { readonly mean: ArrayLike<number>; readonly std: ArrayLike<number> };
+  /**
+   * Hardware columns in the kernel's inputs (see kernel-inputs.ts); default
+   * {@link hardwareDims} of the rows' width. An update keeps its model's (0 for models saved
+   * before the hardware was a kernel input).
+   */
+  readonly hardwareDims?: number;
 }
 
 /** How {@link DeepKernelFit.fitHyperparameters} fits. */
@@ -70,7 +80,12 @@ export interface DeepKernelResult {
 
 export class DeepKernelFit {
   readonly n: number;
+  /** Latent width. */
   readonly d: number;
+  /** Hardware columns of the kernel's inputs (0 or 3). */
+  readonly h: number;
+  /** The kernel's input width, d + h. */
+  readonly width: number;
   readonly encoder: DenseNetwork;
   readonly latentMean: Float64Array;
   readonly latentStd: Float64Array;
@@ -81,11 +96,19 @@ export class DeepKernelFit {
   private readonly x: tf.Tensor2D;
   /** Latents of the starting encoder, `n × d`. */
   private readonly initialLatent: Float64Array;
+  /** The rows' hardware columns, `n × h` (octaves). */
+  private readonly hardware: Float64Array;
+  private readonly bounds: ThetaBounds;
   private finished = false;
 
   constructor(private readonly start: DeepKernelStart, private readonly table: LayerTable, private readonly rng: Random) {
     this.n = table.rows;
     this.d = start.low.latentDim;
+    this.h = start.hardwareDims ?? hardwareDims(table.cols);
+    if (this.h > hardwareDims(table.cols)) throw new RangeError(`DeepKernelFit: ${this.h} hardware kernel inputs asked of ${table.cols}-wide feature rows`);
+    this.width = this.d + this.h;
+    this.hardware = hardwareColumns(table.features, table.rows, table.cols).subarray(0, table.rows * this.h);
+    this.bounds = kernelBounds(this.d, this.h);
     this.encoder = DenseNetwork.fromWeights('encoder', starlightLowWidths(start.low).encoder, start.encoderWeights);
     this.x = standardiseFeatures(start.low, table.features, table.rows);
     this.initialLatent = this.latent();
@@ -94,15 +117,17 @@ export class DeepKernelFit {
       : columnStatistics(this.initialLatent, this.n, this.d);
     this.latentMean = statistics.mean;
     this.latentStd = statistics.std;
+    // Zero prior mean on the residual: scaled by its root mean square, not centred, so that
+    // far from every training row the prediction is the analytical answer itself.
     const normalise = (t: GpTarget) => {
       const key = TARGET_KEY[t];
       const r = Float64Array.from(table.targets[key], (v, i) => v - table.prior[key][i]);
       const [mean, std] = seriesStatistics(r);
-      return { ys: Float64Array.from(r, (v) => Math.fround((v - mean) / std)), mean, std };
+      const rms = Math.max(1e-6, Math.sqrt(mean * mean + std * std));
+      return { ys: Float64Array.from(r, (v) => Math.fround(v / rms)), mean: 0, std: rms };
     };
     this.targets = { cycles: normalise('cycles'), energy: normalise('energy') };
-    const d = this.d;
-    this.theta = { cycles: new Float64Array(d + 2), energy: new Float64Array(d + 2) };
+    this.theta = { cycles: new Float64Array(this.width + 2), energy: new Float64Array(this.width + 2) };
   }
 
   /** Latent means μ of the rows (all, or `rows`) under the current encoder, `rows × d`. */
@@ -125,19 +150,28 @@ export class DeepKernelFit {
     return this.rng.fork(label).shuffle(Array.from({ length: this.n }, (_, i) => i)).slice(0, size).sort((a, b) => a - b);
   }
 
+  /** Kernel inputs `[standardised latent | hardware]` of `rows` (all when null) from their latents (`m × d`). */
+  private inputs(standardisedLatent: Float64Array, rows: readonly number[] | null): Float64Array {
+    const m = rows ? rows.length : this.n;
+    return kernelInputs(standardisedLatent, pickRows(this.hardware, rows, this.h), m, this.d, this.h);
+  }
+
   /** Step 1: both GPs' hyperparameters by marginal likelihood on the starting encoder's latents. */
   fitHyperparameters(step: HyperparameterStep): void {
-    const d = this.d;
+    const { d, h, width } = this;
     const rows = this.subset(step.rows, 'hyperparameter-rows');
     const m = rows ? rows.length : this.n;
-    const zs = pickRows(this.standardiseLatent(this.initialLatent), rows, d);
+    const zs = this.inputs(pickRows(this.standardiseLatent(this.initialLatent), rows, d), rows);
     GP_TARGETS.forEach((t, k) => {
-      const initial = step.initial?.[t];
-      this.theta[t] = packHyperparameters(fitHyperparameters(zs, pickRows(this.targets[t].ys, rows, 1), m, d, {
-        seed: step.seed + k, restarts: step.restarts, iterations: step.iterations,
-        initial: initial && {
-          logLengthscales: Float64Array.from(initial.logLengthscales), logSignalVariance: initial.logSignalVariance, logNoiseVariance: initial.logNoiseVariance,
-        },
+      const warm = step.initial?.[t];
+      if (warm && warm.logLengthscales.length !== width) {
+        throw new RangeError(`DeepKernelFit: the warm start has ${warm.logLengthscales.length} lengthscales, the kernel reads ${width} inputs`);
+      }
+      this.theta[t] = packHyperparameters(fitHyperparameters(zs, pickRows(this.targets[t].ys, rows, 1), m, width, {
+        seed: step.seed + k, restarts: step.restarts, iterations: step.iterations, bounds: this.bounds,
+        initial: warm
+          ? { logLengthscales: Float64Array.from(warm.logLengthscales), logSignalVariance: warm.logSignalVariance, logNoiseVariance: warm.logNoiseVariance }
+          : initialKernelHyperparameters(d, h),
       }).hyperparameters);
     });
   }
@@ -151,27 +185,31 @@ export class DeepKernelFit {
     };
   }
 
-  /** Held-out mean absolute error of the residuals, ln cycles plus ln energy, of GPs conditioned on the current encoder. */
-  validationError(validation: LayerTable): number {
-    const d = this.d;
-    const zs = Float64Array.from(this.standardiseLatent(this.latent()), Math.fround);
-    const zv = tf.tidy(() => {
+  /**
+   * GP residual predictions (natural-log units) on `validation` rows with GPs conditioned on the
+   * current encoder: per target the mean and σ of ln(truth) − ln(prior), each of length
+   * `validation.rows`.
+   */
+  validationResiduals(validation: LayerTable): Record<GpTarget, { readonly mean: Float32Array; readonly std: Float32Array }> {
+    const { d, h, width } = this;
+    const zs = Float64Array.from(this.inputs(this.standardiseLatent(this.latent()), null), Math.fround);
+    const latentV = tf.tidy(() => {
       const xv = standardiseFeatures(this.start.low, validation.features, validation.rows);
-      const mu = tf.slice(this.encoder.apply(xv), [0, 0], [-1, d]);
-      return tf.div(tf.sub(mu, tf.tensor1d(Float32Array.from(this.latentMean))), tf.tensor1d(Float32Array.from(this.latentStd))) as tf.Tensor2D;
+      return tf.slice(this.encoder.apply(xv), [0, 0], [-1, d]).dataSync();
     });
-    let error = 0;
+    const hardwareV = hardwareColumns(validation.features, validation.rows, validation.cols).subarray(0, validation.rows * h);
+    const zv = tf.tensor2d(Float32Array.from(kernelInputs(this.standardiseLatent(Float64Array.from(latentV)), hardwareV, validation.rows, d, h)), [validation.rows, width]);
+    const out = {} as Record<GpTarget, { mean: Float32Array; std: Float32Array }>;
     for (const t of GP_TARGETS) {
-      const gp = new LatentGp(zs, this.targets[t].ys, this.n, d, this.state(t));
-      const mean = tf.tidy(() => gp.predict(zv).mean.dataSync() as Float32Array);
+      const gp = new LatentGp(zs, this.targets[t].ys, this.n, width, this.state(t));
+      out[t] = tf.tidy(() => {
+        const p = gp.predict(zv);
+        return { mean: p.mean.dataSync() as Float32Array, std: p.std.dataSync() as Float32Array };
+      });
       gp.dispose();
-      const key = TARGET_KEY[t];
-      for (let r = 0; r < validation.rows; r++) {
-        error += Math.abs(validation.targets[key][r] - validation.prior[key][r] - mean[r]) / validation.rows;
-      }
     }
     zv.dispose();
-    return error;
+    return out;
   }
 
   /**
@@ -181,9 +219,10 @@ export class DeepKernelFit {
    * @returns the mean per-row log marginal likelihood before each step.
    */
   fineTune(steps: number, options: FineTuneStep, afterStep?: (step: number) => void): number[] {
-    const { n, d } = this;
+    const { n, d, width } = this;
     const optimizer = tf.train.adam(options.encoderLearningRate);
-    const adam = { cycles: { m: new Float64Array(d + 2), v: new Float64Array(d + 2) }, energy: { m: new Float64Array(d + 2), v: new Float64Array(d + 2) } };
+    const moments = () => ({ m: new Float64Array(width + 2), v: new Float64Array(width + 2) });
+    const adam = { cycles: moments(), energy: moments() };
     const stepRng = this.rng.fork('fine-tune-rows');
     const perRow: number[] = [];
     try {
@@ -191,15 +230,16 @@ export class DeepKernelFit {
         const rows = n <= options.rows ? null : stepRng.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, options.rows).sort((a, b) => a - b);
         const rowTensor = rows ? tf.tensor1d(rows, 'int32') : undefined;
         const m = rows ? rows.length : n;
-        const zs = this.standardiseLatent(this.latent(rowTensor));
+        const zs = this.inputs(this.standardiseLatent(this.latent(rowTensor)), rows);
+        // ∂LML/∂(latent) only: the hardware columns are data, not the encoder's output.
         const gradient = new Float64Array(m * d);
         let value = 0;
         for (const t of GP_TARGETS) {
-          const ml = marginalLikelihood(zs, pickRows(this.targets[t].ys, rows, 1), m, d, unpackHyperparameters(this.theta[t]), true, true);
+          const ml = marginalLikelihood(zs, pickRows(this.targets[t].ys, rows, 1), m, width, unpackHyperparameters(this.theta[t]), true, true);
           value += ml.value;
-          for (let k = 0; k < gradient.length; k++) gradient[k] += ml.inputGradient![k];
+          for (let r = 0; r < m; r++) for (let j = 0; j < d; j++) gradient[r * d + j] += ml.inputGradient![r * width + j];
           adamAscent(this.theta[t], ml.gradient!, adam[t], step, options.hyperparameterLearningRate);
-          clampTheta(this.theta[t], d);
+          clampTheta(this.theta[t], width, this.bounds);
         }
         perRow.push(value / m);
         // Descent on −LML/m: upstream gradient of the latent μ is −∂LML/∂zs / (m · std).
@@ -220,14 +260,14 @@ export class DeepKernelFit {
 
   /** Step 3: both GPs conditioned on every row with the current encoder; the encoder passes to the caller. */
   finish(varianceRows: number): DeepKernelResult {
-    const { n, d } = this;
-    const zs = Float64Array.from(this.standardiseLatent(this.latent()), Math.fround);
+    const { n, width } = this;
+    const zs = Float64Array.from(this.inputs(this.standardiseLatent(this.latent()), null), Math.fround);
     this.x.dispose();
     this.finished = true;
     const state = { cycles: this.state('cycles'), energy: this.state('energy') };
     const gps = {
-      cycles: new LatentGp(zs, this.targets.cycles.ys, n, d, state.cycles, varianceRows),
-      energy: new LatentGp(zs, this.targets.energy.ys, n, d, state.energy, varianceRows),
+      cycles: new LatentGp(zs, this.targets.cycles.ys, n, width, state.cycles, varianceRows),
+      energy: new LatentGp(zs, this.targets.energy.ys, n, width, state.energy, varianceRows),
     };
     return {
       encoder: this.encoder, gps, state, latentMean: this.latentMean, latentStd: this.latentStd,

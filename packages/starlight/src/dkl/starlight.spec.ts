@@ -107,6 +107,8 @@ describe('Starlight (deep kernel learning transfer)', () => {
     dirs.push(dir);
     await model.save(join(dir, 'model'));
     const loaded = await Starlight.load(join(dir, 'model'));
+    expect(model.metadata.calibration).not.toBeNull();
+    expect(loaded.metadata.calibration).toEqual(model.metadata.calibration);
     const a = model.predict(test.features, test.rows, test.prior);
     const b = loaded.predict(test.features, test.rows, test.prior);
     expect(Array.from(b.logEdp.mean)).toEqual(Array.from(a.logEdp.mean));

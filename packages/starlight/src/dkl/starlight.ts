@@ -1,9 +1,11 @@
 /**
  * Starlight: deep kernel learning on top of {@link StarlightLow}. The pretrained encoder's latent
- * mean μ(x) (decoder and heads dropped), standardised with fixed per-dimension statistics, is the
- * input of one exact GP per target (ln cycles, ln energy). Each GP models the residual of the
- * truth over the analytical prior, r = ln(truth) − ln(analytical), so with no evidence against it
- * Starlight answers what the analytical model says, shifted by the mean residual it has seen.
+ * mean μ(x) (decoder and heads dropped), standardised with fixed per-dimension statistics, and the
+ * hardware itself (log2 peDim, scratchpad, accumulator; see kernel-inputs.ts) are the inputs of
+ * one exact GP per target (ln cycles, ln energy). Each GP models the residual of the truth over
+ * the analytical prior, r = ln(truth) − ln(analytical), with a zero prior mean and bounded
+ * lengthscales, so away from its training rows — in layers or in hardware — Starlight answers
+ * what the analytical model says: the prior is its floor.
  *
  * Transfer ({@link Starlight.transfer}), on few high-fidelity rows:
  * 1. Hyperparameters of both GPs by marginal likelihood on the pretrained latents (Adam with
@@ -27,10 +29,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activeBackendName, ensureBackend } from '../backend/index.js';
 import { FEATURE_LENGTH, FEATURIZER_VERSION } from '../features/index.js';
 import { DenseNetwork } from '../model/dense-network.js';
-import { type LayerTable, type LogTargets, analyticalPriorFromFeatures, selectRows } from '../model/layer-table.js';
+import { type LayerTable, type LogTargets, analyticalPriorFromFeatures } from '../model/layer-table.js';
 import { ModelFileError, loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
 import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata, retrainAdvice, starlightLowWidths } from '../low/starlight-low.js';
 import { DeepKernelFit, type FineTuneStep } from './deep-kernel-fit.js';
+import { type ScoredCheckpoint, type ShrinkageCriterion, type StarlightCalibration, IDENTITY_CALIBRATION, chooseCheckpoint, scoreCheckpoint, validationSplit } from './calibration.js';
+import { HARDWARE_COLUMN } from './kernel-inputs.js';
 import { DEFAULT_VARIANCE_ROWS, LatentGp, type LatentGpState } from './latent-gp.js';
 
 export interface StarlightTransferOptions {
@@ -60,13 +64,29 @@ export interface StarlightTransferOptions {
   readonly varianceRows?: number;
   /** Random restarts of the initial hyperparameter fit (default 1). */
   readonly hyperparameterRestarts?: number;
+  /**
+   * Fit the calibration on the validation split (default true; see calibration.ts). `false`
+   * with explicit `fineTuneSteps` trains once, on every row, uncalibrated.
+   */
+  readonly calibrate?: boolean;
+  /** What the calibration's mean shrinkage minimises on held-out layers (default `mape`; calibration.ts). */
+  readonly shrinkage?: ShrinkageCriterion;
 }
 
 /** Options of {@link Starlight.update}; the learning rates and row counts are those of a transfer. */
-export interface StarlightUpdateOptions extends Omit<StarlightTransferOptions, 'hyperparameterRestarts'> {
-  /** Joint fine-tuning steps from the current encoder (default {@link DEFAULT_UPDATE_STEPS}). */
+export interface StarlightUpdateOptions extends Omit<StarlightTransferOptions, 'hyperparameterRestarts' | 'calibrate' | 'shrinkage'> {
+  /**
+   * Joint fine-tuning steps from the current encoder (default: {@link DEFAULT_UPDATE_STEPS} on
+   * every `fineTuneEvery`-th update, 0 on the others).
+   */
   readonly fineTuneSteps?: number;
-  /** Adam steps of the hyperparameter refit from their current values (default 20). */
+  /**
+   * Fine-tune the encoder on every this-many-th update only (default
+   * {@link DEFAULT_FINE_TUNE_EVERY}); the updates between refit the GPs' hyperparameters from
+   * their current values and condition on every row, which is what keeps an update under a second.
+   */
+  readonly fineTuneEvery?: number;
+  /** Adam steps of the hyperparameter refit from their current values (default 20 with fine-tuning, 5 without). */
   readonly hyperparameterIterations?: number;
 }
 
@@ -90,9 +110,20 @@ export interface StarlightMetadata {
   readonly low: Omit<StarlightLowMetadata, 'training'> & { readonly training: StarlightLowMetadata['training'] };
   readonly latentMean: readonly number[];
   readonly latentStd: readonly number[];
+  /**
+   * Hardware columns appended to the latent in the kernel's inputs (kernel-inputs.ts): 3 for
+   * standard feature rows; absent (0) in models saved before they were.
+   */
+  readonly hardwareDims?: number;
   readonly rows: number;
   /** See {@link StarlightTransferOptions.varianceRows} (null = exact σ). */
   readonly varianceRows: number | null;
+  /**
+   * Mean shrinkage and σ scale per target, fitted on held-out layers (calibration.ts); null when
+   * the table was too small to hold layers out; absent in models saved before calibration.
+   * Updates keep their model's.
+   */
+  readonly calibration?: StarlightCalibration | null;
   readonly gp: { readonly cycles: LatentGpState; readonly energy: LatentGpState };
   readonly training: {
     readonly seed: number;
@@ -133,42 +164,48 @@ export class Starlight {
   }
 
   /**
-   * Transfers `low` to the high-fidelity rows of `table` (see the module comment). Without an
-   * explicit `fineTuneSteps`, the number of fine-tuning steps is chosen by validation: about a
-   * fifth of the table's layers (its `groups`; rows when it has none) are held out, the model is
-   * fine-tuned on the rest, and the step count among {@link FINE_TUNE_CHECKPOINTS} with the lowest
-   * held-out mean absolute error of ln cycles + ln energy is used to train on every row. (The
-   * held-out negative log predictive density was tried first: it kept σ calibrated but chose
-   * too few steps, costing accuracy — see docs/benchmarks.md.)
+   * Transfers `low` to the high-fidelity rows of `table` (see the module comment). First a trial
+   * fit on the table minus a validation split (about a fifth of its layers — its `groups`, rows
+   * when it has none — held out): without an explicit `fineTuneSteps`, the step count among
+   * {@link FINE_TUNE_CHECKPOINTS} with the lowest held-out mean absolute error of ln cycles +
+   * ln energy is chosen (the held-out negative log predictive density was tried first: it chose
+   * too few steps, costing accuracy — docs/benchmarks.md); at the chosen steps the held-out
+   * predictions fit the calibration (calibration.ts: mean shrinkage toward the analytical prior
+   * and a σ scale per target). Then the model is fitted on every row with those steps and keeps
+   * the calibration. Tables too small to split get no validation: 0 steps (or the given ones)
+   * and no calibration. `calibrate: false` with explicit steps skips the trial fit.
    */
   static async transfer(low: StarlightLow, table: LayerTable, options: StarlightTransferOptions = {}): Promise<Starlight> {
     if (table.rows < 3) throw new RangeError(`Starlight.transfer: needs at least 3 high-fidelity rows, got ${table.rows}`);
     if (table.cols !== low.metadata.cols) throw new RangeError(`Starlight.transfer: rows have ${table.cols} features, Starlight-Low was pretrained on ${low.metadata.cols}`);
     await ensureBackend();
     const started = performance.now();
-    if (options.fineTuneSteps !== undefined) return (await Starlight.fitRows(low, table, options, options.fineTuneSteps, started)).model;
-    const split = validationSplit(table, options.seed ?? 0);
-    if (!split) return (await Starlight.fitRows(low, table, options, 0, started)).model;
-    const trial = await Starlight.fitRows(low, split.fit, options, FINE_TUNE_CHECKPOINTS[FINE_TUNE_CHECKPOINTS.length - 1], started, split.validation);
+    const explicit = options.fineTuneSteps;
+    const split = explicit !== undefined && options.calibrate === false ? null : validationSplit(table, options.seed ?? 0);
+    if (!split) return (await Starlight.fitRows(low, table, options, explicit ?? 0, started)).model;
+    const checkpoints = explicit === undefined ? FINE_TUNE_CHECKPOINTS : [explicit];
+    const trial = await Starlight.fitRows(low, split.fit, options, checkpoints[checkpoints.length - 1], started, { table: split.validation, checkpoints });
     trial.model.dispose();
-    const best = trial.curve.reduce((b, c) => (c[1] < b[1] - 1e-9 ? c : b));
-    return (await Starlight.fitRows(low, table, options, best[0], started, undefined, trial.curve)).model;
+    const chosen = chooseCheckpoint(trial.scored, split.validation, options.calibrate !== false, options.shrinkage);
+    const curve = explicit === undefined ? trial.scored.map((c) => ({ step: c.step, error: c.error })) : null;
+    return (await Starlight.fitRows(low, table, options, chosen.step, started, undefined, { curve, calibration: chosen.calibration })).model;
   }
 
   private static async fitRows(
     low: StarlightLow, table: LayerTable, options: StarlightTransferOptions, steps: number, started: number,
-    validation?: LayerTable, chosenFrom?: readonly (readonly [number, number])[],
-  ): Promise<{ model: Starlight; curve: [number, number][] }> {
+    validation?: { readonly table: LayerTable; readonly checkpoints: readonly number[] },
+    chosen?: { readonly curve: StarlightMetadata['training']['fineTuneValidation']; readonly calibration: StarlightCalibration | null },
+  ): Promise<{ model: Starlight; scored: ScoredCheckpoint[] }> {
     const seed = options.seed ?? 0;
     const fit = new DeepKernelFit({ low: low.metadata, encoderWeights: low.encoder.namedWeights() }, table, new Random(seed).fork('starlight-transfer'));
-    const curve: [number, number][] = [];
+    const scored: ScoredCheckpoint[] = [];
     try {
       fit.fitHyperparameters({
         seed, restarts: options.hyperparameterRestarts ?? 1, iterations: options.hyperparameterIterations ?? 100, rows: options.hyperparameterRows ?? 200,
       });
-      // Scored on `validation` at the checkpoints.
+      // Scored on the validation rows at the checkpoints.
       const score = (step: number) => {
-        if (validation && (FINE_TUNE_CHECKPOINTS as readonly number[]).includes(step)) curve.push([step, fit.validationError(validation)]);
+        if (validation?.checkpoints.includes(step)) scored.push(scoreCheckpoint(step, validation.table, fit.validationResiduals(validation.table)));
       };
       score(0);
       const perRow = fit.fineTune(steps, fineTuneStep(options), score);
@@ -176,15 +213,14 @@ export class Starlight {
       const result = fit.finish(varianceRows);
       const metadata: StarlightMetadata = {
         kind: 'polaris/starlight', format: 1, featurizerVersion: FEATURIZER_VERSION, low: low.metadata,
-        latentMean: Array.from(result.latentMean), latentStd: Array.from(result.latentStd), rows: table.rows, gp: result.state,
-        varianceRows: Number.isFinite(varianceRows) ? varianceRows : null,
+        latentMean: Array.from(result.latentMean), latentStd: Array.from(result.latentStd), hardwareDims: fit.h, rows: table.rows, gp: result.state,
+        varianceRows: Number.isFinite(varianceRows) ? varianceRows : null, calibration: chosen?.calibration ?? null,
         training: {
           seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? result.logMarginalLikelihoodPerRow, result.logMarginalLikelihoodPerRow],
-          fineTuneValidation: chosenFrom ? chosenFrom.map(([step, error]) => ({ step, error })) : null,
-          wallMs: performance.now() - started, backend: activeBackendName() ?? null,
+          fineTuneValidation: chosen?.curve ?? null, wallMs: performance.now() - started, backend: activeBackendName() ?? null,
         },
       };
-      return { model: new Starlight(metadata, result.encoder, result.gps), curve };
+      return { model: new Starlight(metadata, result.encoder, result.gps), scored };
     } finally {
       fit.dispose();
     }
@@ -205,12 +241,17 @@ export class Starlight {
     await ensureBackend();
     const started = performance.now();
     const seed = options.seed ?? this.metadata.training.seed;
-    const start = { low: this.metadata.low, encoderWeights: this.encoder.namedWeights(), latent: { mean: this.metadata.latentMean, std: this.metadata.latentStd } };
+    const start = {
+      low: this.metadata.low, encoderWeights: this.encoder.namedWeights(), latent: { mean: this.metadata.latentMean, std: this.metadata.latentStd },
+      hardwareDims: this.metadata.hardwareDims ?? 0,
+    };
     const fit = new DeepKernelFit(start, table, new Random(seed).fork(`starlight-update-${this.metadata.rows}-${table.rows}`));
     try {
-      const iterations = options.hyperparameterIterations ?? 20;
+      const updates = (this.metadata.training.warmStart?.updates ?? 0) + 1;
+      const encoderTurn = updates % Math.max(1, options.fineTuneEvery ?? DEFAULT_FINE_TUNE_EVERY) === 0;
+      const iterations = options.hyperparameterIterations ?? (encoderTurn ? 20 : 5);
       fit.fitHyperparameters({ seed, restarts: 0, iterations, rows: options.hyperparameterRows ?? 200, initial: this.metadata.gp });
-      const steps = options.fineTuneSteps ?? DEFAULT_UPDATE_STEPS;
+      const steps = options.fineTuneSteps ?? (encoderTurn ? DEFAULT_UPDATE_STEPS : 0);
       const perRow = fit.fineTune(steps, fineTuneStep(options));
       const varianceRows = options.varianceRows ?? this.metadata.varianceRows ?? Number.POSITIVE_INFINITY;
       const result = fit.finish(varianceRows);
@@ -219,7 +260,7 @@ export class Starlight {
         training: {
           seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? result.logMarginalLikelihoodPerRow, result.logMarginalLikelihoodPerRow],
           fineTuneValidation: null, wallMs: performance.now() - started, backend: activeBackendName() ?? null,
-          warmStart: { fromRows: this.metadata.rows, hyperparameterIterations: iterations, updates: (this.metadata.training.warmStart?.updates ?? 0) + 1 },
+          warmStart: { fromRows: this.metadata.rows, hyperparameterIterations: iterations, updates },
         },
       };
       return new Starlight(metadata, result.encoder, result.gps);
@@ -246,19 +287,24 @@ export class Starlight {
     for (let start = 0; start < rows; start += PREDICT_CHUNK) {
       const count = Math.min(PREDICT_CHUNK, rows - start);
       const [cm, cs, em, es] = tf.tidy(() => {
-        const zs = this.predictionNetwork.apply(tf.tensor2d(features.subarray(start * cols, (start + count) * cols), [count, cols]));
+        const x = tf.tensor2d(features.subarray(start * cols, (start + count) * cols), [count, cols]);
+        const latent = this.predictionNetwork.apply(x);
+        const h = this.metadata.hardwareDims ?? 0;
+        const zs = h === 0 ? latent : tf.concat([latent, tf.slice(x, [0, HARDWARE_COLUMN], [-1, h])], 1);
         const c = this.gps.cycles.predict(zs);
         const e = this.gps.energy.predict(zs);
         return [c.mean, c.std, e.mean, e.std].map((t) => t.dataSync() as Float32Array);
       });
+      const c = this.metadata.calibration?.cycles ?? IDENTITY_CALIBRATION;
+      const e = this.metadata.calibration?.energy ?? IDENTITY_CALIBRATION;
       for (let k = 0; k < count; k++) {
         const r = start + k;
-        out.logCycles.mean[r] = base.logCycles[r] + cm[k];
-        out.logCycles.std[r] = cs[k];
-        out.logEnergy.mean[r] = base.logEnergy[r] + em[k];
-        out.logEnergy.std[r] = es[k];
+        out.logCycles.mean[r] = base.logCycles[r] + c.meanShrinkage * cm[k];
+        out.logCycles.std[r] = c.sigmaScale * cs[k];
+        out.logEnergy.mean[r] = base.logEnergy[r] + e.meanShrinkage * em[k];
+        out.logEnergy.std[r] = e.sigmaScale * es[k];
         out.logEdp.mean[r] = out.logCycles.mean[r] + out.logEnergy.mean[r];
-        out.logEdp.std[r] = Math.hypot(cs[k], es[k]);
+        out.logEdp.std[r] = Math.hypot(out.logCycles.std[r], out.logEnergy.std[r]);
       }
     }
     return out;
@@ -294,7 +340,7 @@ export class Starlight {
     const { metadata, weights } = await loadTensorFile<StarlightMetadata>(dir, STARLIGHT_FILE, retrain);
     checkModelMetadata(dir, metadata, 'polaris/starlight');
     await ensureBackend();
-    const d = metadata.low.latentDim;
+    const d = metadata.low.latentDim + (metadata.hardwareDims ?? 0);
     const n = metadata.rows;
     const tensor = (name: string, length: number) => {
       const w = weights[name];
@@ -353,8 +399,10 @@ function foldedLatentNetwork(encoder: DenseNetwork, metadata: StarlightMetadata)
   return DenseNetwork.fromWeights('encoder', [cols, ...hidden, d], weights);
 }
 
-/** Joint fine-tuning steps of {@link Starlight.update} when none are given. */
+/** Joint fine-tuning steps of {@link Starlight.update} on an encoder turn when none are given. */
 export const DEFAULT_UPDATE_STEPS = 10;
+/** An update fine-tunes the encoder on every this-many-th update by default. */
+export const DEFAULT_FINE_TUNE_EVERY = 5;
 
 /** The fine-tuning step options of a transfer or an update, with their defaults. */
 function fineTuneStep(options: StarlightTransferOptions): FineTuneStep {
@@ -367,19 +415,3 @@ function fineTuneStep(options: StarlightTransferOptions): FineTuneStep {
 
 /** Fine-tuning step counts compared when the count is chosen by validation. */
 export const FINE_TUNE_CHECKPOINTS = [0, 10, 25, 50, 100] as const;
-
-/**
- * Seeded validation split by group (layer): about a fifth of the groups, at least one, held out.
- * Null when there are fewer than 3 groups or fewer than 10 rows would remain to fit.
- */
-function validationSplit(table: LayerTable, seed: number): { fit: LayerTable; validation: LayerTable } | null {
-  const groups = table.groups ?? Array.from({ length: table.rows }, (_, i) => String(i));
-  const distinct = [...new Set(groups)];
-  if (distinct.length < 3) return null;
-  const held = new Set(new Random(seed).fork('fine-tune-validation').shuffle(distinct).slice(0, Math.max(1, Math.round(distinct.length / 5))));
-  const fit: number[] = [];
-  const validation: number[] = [];
-  groups.forEach((g, i) => (held.has(g) ? validation : fit).push(i));
-  if (fit.length < 10 || validation.length === 0) return null;
-  return { fit: selectRows(table, fit), validation: selectRows(table, validation) };
-}

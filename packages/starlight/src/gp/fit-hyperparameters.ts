@@ -17,6 +17,14 @@ export interface HyperparameterFitOptions {
    * hyperparameters fitted earlier); the restarts still jitter the default one.
    */
   readonly initial?: GpHyperparameters;
+  /** Per-parameter bounds of θ (default {@link HYPERPARAMETER_BOUNDS} for every input). */
+  readonly bounds?: ThetaBounds;
+}
+
+/** Lower and upper bounds of packed log hyperparameters θ (length d + 2 each). */
+export interface ThetaBounds {
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
 }
 
 /** Bounds of the log hyperparameters (standardised inputs, normalised targets). */
@@ -46,8 +54,15 @@ export function defaultHyperparameters(d: number): GpHyperparameters {
   };
 }
 
-/** Projects packed log hyperparameters θ (see `packHyperparameters`) onto {@link HYPERPARAMETER_BOUNDS}, in place. */
-export function clampTheta(theta: Float64Array, d: number): void {
+/**
+ * Projects packed log hyperparameters θ (see `packHyperparameters`) onto `bounds`, or onto
+ * {@link HYPERPARAMETER_BOUNDS} when none are given, in place.
+ */
+export function clampTheta(theta: Float64Array, d: number, bounds?: ThetaBounds): void {
+  if (bounds) {
+    for (let i = 0; i < d + 2; i++) theta[i] = Math.min(bounds.upper[i], Math.max(bounds.lower[i], theta[i]));
+    return;
+  }
   const clip = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
   for (let i = 0; i < d; i++) theta[i] = clip(theta[i], HYPERPARAMETER_BOUNDS.logLengthscale);
   theta[d] = clip(theta[d], HYPERPARAMETER_BOUNDS.logSignalVariance);
@@ -79,15 +94,18 @@ export function fitHyperparameters(
   const rng = new Random(options.seed ?? 0).fork('gp-restarts');
   const defaults = defaultHyperparameters(d);
   const initial = options.initial ?? defaults;
+  if (options.bounds && options.bounds.lower.length !== d + 2) throw new RangeError(`fitHyperparameters: bounds for ${options.bounds.lower.length - 2} inputs, data has ${d}`);
   if (initial.logLengthscales.length !== d) throw new RangeError(`fitHyperparameters: initial has ${initial.logLengthscales.length} lengthscales for ${d} inputs`);
-  const initialValue = marginalLikelihood(x, y, n, d, initial, false).value;
-  const starts: Float64Array[] = [packHyperparameters(initial)];
+  const first = packHyperparameters(initial);
+  clampTheta(first, d, options.bounds);
+  const initialValue = marginalLikelihood(x, y, n, d, unpackHyperparameters(first), false).value;
+  const starts: Float64Array[] = [first];
   for (let r = 0; r < (options.restarts ?? 2); r++) {
     const theta = packHyperparameters(defaults);
     for (let i = 0; i < d; i++) theta[i] += rng.normal(0, 1);
     theta[d] = rng.uniform(Math.log(0.1), Math.log(10));
     theta[d + 1] = rng.uniform(Math.log(1e-4), Math.log(0.3));
-    clampTheta(theta, d);
+    clampTheta(theta, d, options.bounds);
     starts.push(theta);
   }
 
@@ -115,7 +133,7 @@ export function fitHyperparameters(
         const vHat = v[i] / (1 - beta2 ** t);
         theta[i] += (learningRate * mHat) / (Math.sqrt(vHat) + 1e-8);
       }
-      clampTheta(theta, d);
+      clampTheta(theta, d, options.bounds);
     }
     try {
       const last = marginalLikelihood(x, y, n, d, unpackHyperparameters(theta), false).value;
