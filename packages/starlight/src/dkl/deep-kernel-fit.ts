@@ -259,15 +259,15 @@ export class DeepKernelFit {
   }
 
   /** Step 3: both GPs conditioned on every row with the current encoder; the encoder passes to the caller. */
-  finish(varianceRows: number): DeepKernelResult {
+  finish(varianceRows: number, inducingRows = Number.POSITIVE_INFINITY): DeepKernelResult {
     const { n, width } = this;
     const zs = Float64Array.from(this.inputs(this.standardiseLatent(this.latent()), null), Math.fround);
     this.x.dispose();
     this.finished = true;
     const state = { cycles: this.state('cycles'), energy: this.state('energy') };
     const gps = {
-      cycles: new LatentGp(zs, this.targets.cycles.ys, n, width, state.cycles, varianceRows),
-      energy: new LatentGp(zs, this.targets.energy.ys, n, width, state.energy, varianceRows),
+      cycles: new LatentGp(zs, this.targets.cycles.ys, n, width, state.cycles, varianceRows, inducingRows),
+      energy: new LatentGp(zs, this.targets.energy.ys, n, width, state.energy, varianceRows, inducingRows),
     };
     return {
       encoder: this.encoder, gps, state, latentMean: this.latentMean, latentStd: this.latentStd,

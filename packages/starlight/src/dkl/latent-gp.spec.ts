@@ -27,6 +27,29 @@ describe('LatentGp', () => {
     await ensureBackend();
   });
 
+  it('the sparse (subset-of-regressors) mean equals the exact one when the inducing rows are all rows, and stays close with fewer', () => {
+    const n = 150;
+    const { z, ys } = data(n, 3);
+    const exact = new LatentGp(z, ys, n, d, state, 64);
+    const all = new LatentGp(z, ys, n, d, state, 64, n);
+    const sparse = new LatentGp(z, ys, n, d, state, 64, 100);
+    expect(all.meanRowIndices).toHaveLength(n);
+    expect(sparse.meanRowIndices).toHaveLength(100);
+    expect(sparse.varianceRowIndices.every((r) => sparse.meanRowIndices.includes(r))).toBe(true);
+    const test = data(300, 4).z;
+    const [a, b, c] = [predict(exact, test, 300), predict(all, test, 300), predict(sparse, test, 300)];
+    let spread = 0;
+    let error = 0;
+    for (let i = 0; i < 300; i++) {
+      expect(b.mean[i]).toBeCloseTo(a.mean[i], 5);
+      spread += Math.abs(a.mean[i]) / 300;
+      error += Math.abs(c.mean[i] - a.mean[i]) / 300;
+    }
+    // Measured: mean |sparse − exact| is a small fraction of the mean's own size.
+    expect(error).toBeLessThan(0.1 * spread);
+    for (const gp of [exact, all, sparse]) gp.dispose();
+  });
+
   it('σ from a pivoted-Cholesky subset bounds the exact σ from above and stays close; the mean is unchanged', () => {
     const n = 120;
     const { z, ys } = data(n, 1);

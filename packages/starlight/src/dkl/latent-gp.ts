@@ -58,10 +58,19 @@ export class LatentGp {
    */
   /** Training rows behind the variance (all of them when n ≤ varianceRows), ascending. */
   readonly varianceRowIndices: readonly number[];
+  /** Training rows behind the mean: all of them when n ≤ inducingRows, else the inducing rows, ascending. */
+  readonly meanRowIndices: readonly number[];
 
+  /**
+   * @param varianceRows training rows behind σ (see the module comment).
+   * @param inducingRows above this many training rows the mean is the subset-of-regressors
+   *   (projected-process) mean on that many inducing rows chosen by pivoted Cholesky —
+   *   `k*_M (σn² K_MM + K_MN K_NM)⁻¹ K_MN y` — which costs m·M instead of m·n per prediction
+   *   and equals the exact mean when M = n. `Infinity` (the default): always exact.
+   */
   constructor(
     readonly z: Float64Array, readonly ys: Float64Array, readonly n: number, readonly d: number, readonly state: LatentGpState,
-    varianceRows = DEFAULT_VARIANCE_ROWS,
+    varianceRows = DEFAULT_VARIANCE_ROWS, inducingRows = Number.POSITIVE_INFINITY,
   ) {
     const h: GpHyperparameters = {
       logLengthscales: Float64Array.from(state.logLengthscales), logSignalVariance: state.logSignalVariance, logNoiseVariance: state.logNoiseVariance,
@@ -72,32 +81,44 @@ export class LatentGp {
     for (let i = 0; i < n; i++) k[i * n + i] += noise;
     const { factor } = choleskyWithJitter(k, n);
     const alpha = choleskySolve(factor, n, ys);
-    const rows = n <= varianceRows ? Array.from({ length: n }, (_, i) => i) : pivotedCholeskyRows(k, n, varianceRows);
+    let lml = -0.5 * n * Math.log(2 * Math.PI);
+    for (let i = 0; i < n; i++) lml -= 0.5 * ys[i] * alpha[i] + Math.log(factor[i * n + i]);
+    this.logMarginalLikelihood = lml;
+    // Mean rows: every row, or the inducing rows with their SoR weights.
+    const sparse = n > inducingRows;
+    // With a sparse mean, σ comes from (at most) the inducing rows: the cross-kernel is over them only.
+    const varianceCount = sparse ? Math.min(varianceRows, inducingRows) : varianceRows;
+    const greedy = sparse || n > varianceCount ? pivotedCholeskyOrder(k, n, Math.max(sparse ? inducingRows : 0, n > varianceCount ? varianceCount : 0)) : [];
+    const meanRows = sparse ? [...greedy.slice(0, inducingRows)].sort((a, b) => a - b) : Array.from({ length: n }, (_, i) => i);
+    this.meanRowIndices = meanRows;
+    const weights = sparse ? subsetOfRegressorsWeights(k, n, meanRows, ys, noise) : alpha;
+    // Variance rows: every row, or the first `varianceRows` greedy picks (inside the mean rows when sparse).
+    const rows = n <= varianceCount ? Array.from({ length: n }, (_, i) => i) : [...greedy.slice(0, varianceCount)].sort((a, b) => a - b);
     this.varianceRowIndices = rows;
     const s = rows.length;
     const ks = new Float64Array(s * s);
     for (let a = 0; a < s; a++) for (let b = 0; b < s; b++) ks[a * s + b] = k[rows[a] * n + rows[b]];
     const varianceFactor = s === n ? factor : choleskyWithJitter(ks, s).factor;
-    let lml = -0.5 * n * Math.log(2 * Math.PI);
-    for (let i = 0; i < n; i++) lml -= 0.5 * ys[i] * alpha[i] + Math.log(factor[i * n + i]);
-    this.logMarginalLikelihood = lml;
     const li = lowerTriangularInverse(varianceFactor, s);
-    const right = new Float32Array((d + 2) * n);
+    const m = meanRows.length;
+    const right = new Float32Array((d + 2) * m);
     const logSignal = h.logSignalVariance;
-    for (let b = 0; b < n; b++) {
+    meanRows.forEach((row, b) => {
       let norm = 0;
       for (let i = 0; i < d; i++) {
-        right[i * n + b] = scaled[b * d + i];
-        norm += scaled[b * d + i] ** 2;
+        right[i * m + b] = scaled[row * d + i];
+        norm += scaled[row * d + i] ** 2;
       }
-      right[d * n + b] = -0.5;
-      right[(d + 1) * n + b] = logSignal - 0.5 * norm;
-    }
-    this.logKernelRight = tf.tensor2d(right, [d + 2, n]);
-    this.alpha = tf.tensor2d(Float32Array.from(alpha), [n, 1]);
+      right[d * m + b] = -0.5;
+      right[(d + 1) * m + b] = logSignal - 0.5 * norm;
+    });
+    this.logKernelRight = tf.tensor2d(right, [d + 2, m]);
+    this.alpha = tf.tensor2d(Float32Array.from(weights), [m, 1]);
     // (L⁻¹)ᵀ so that V = K* · L⁻ᵀ has rows (L⁻¹k*)ᵀ.
     this.inverseFactorT = tf.transpose(tf.tensor2d(Float32Array.from(li), [s, s]));
-    this.varianceRowTensor = s === n ? undefined : tf.tensor1d(rows, 'int32');
+    // Columns of the cross-kernel (over the mean rows) that are the variance rows.
+    const column = new Map(meanRows.map((row, b) => [row, b]));
+    this.varianceRowTensor = s === m ? undefined : tf.tensor1d(rows.map((r) => column.get(r)!), 'int32');
     this.inverseLengthscales = tf.tensor1d(Float32Array.from(h.logLengthscales, (l) => Math.exp(-l)));
   }
 
@@ -132,10 +153,44 @@ export const DEFAULT_VARIANCE_ROWS = 256;
 
 /**
  * `count` row indices of the symmetric positive-definite `k` (`n × n`) chosen greedily by a
- * pivoted Cholesky: each next row is the one with the largest residual diagonal (the variance the
- * rows chosen so far leave unexplained). O(n · count²). Returned ascending.
+ * pivoted Cholesky (see {@link pivotedCholeskyOrder}), ascending.
  */
 export function pivotedCholeskyRows(k: Float64Array, n: number, count: number): number[] {
+  return pivotedCholeskyOrder(k, n, count).sort((a, b) => a - b);
+}
+
+/**
+ * Subset-of-regressors weights `w = (σn² K_MM + K_MN K_NM)⁻¹ K_MN y` of the rows `rows` (M),
+ * so that the mean at x is `k(x, M) · w`. `k` (`n × n`) is the constructor's matrix, with the
+ * noise σn² on its diagonal; it is taken off again for K_MN and K_MM. O(M² n).
+ */
+function subsetOfRegressorsWeights(k: Float64Array, n: number, rows: readonly number[], ys: Float64Array, noise: number): Float64Array {
+  const m = rows.length;
+  const kmn = new Float64Array(m * n);
+  rows.forEach((r, a) => {
+    for (let j = 0; j < n; j++) kmn[a * n + j] = k[r * n + j] - (r === j ? noise : 0);
+  });
+  const system = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) {
+    for (let b = 0; b <= a; b++) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += kmn[a * n + j] * kmn[b * n + j];
+      const value = sum + noise * kmn[a * n + rows[b]];
+      system[a * m + b] = value;
+      system[b * m + a] = value;
+    }
+  }
+  const rhs = new Float64Array(m);
+  for (let a = 0; a < m; a++) for (let j = 0; j < n; j++) rhs[a] += kmn[a * n + j] * ys[j];
+  return choleskySolve(choleskyWithJitter(system, m).factor, m, rhs);
+}
+
+/**
+ * `count` row indices of the symmetric positive-definite `k` (`n × n`) in the order a greedy
+ * pivoted Cholesky picks them: each next row is the one with the largest residual diagonal (the
+ * variance the rows chosen so far leave unexplained). O(n · count²).
+ */
+export function pivotedCholeskyOrder(k: Float64Array, n: number, count: number): number[] {
   const residual = Float64Array.from({ length: n }, (_, i) => k[i * n + i]);
   const columns: Float64Array[] = [];
   const chosen: number[] = [];
@@ -156,5 +211,5 @@ export function pivotedCholeskyRows(k: Float64Array, n: number, count: number): 
     chosen.push(p);
     taken[p] = 1;
   }
-  return chosen.sort((a, b) => a - b);
+  return chosen;
 }

@@ -34,6 +34,7 @@ import { ModelFileError, loadTensorFile, saveTensorFile } from '../model/tensor-
 import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata, retrainAdvice, starlightLowWidths } from '../low/starlight-low.js';
 import { DeepKernelFit, type FineTuneStep } from './deep-kernel-fit.js';
 import { type ScoredCheckpoint, type ShrinkageCriterion, type StarlightCalibration, IDENTITY_CALIBRATION, chooseCheckpoint, scoreCheckpoint, validationSplit } from './calibration.js';
+import { foldedLatentNetwork } from './folded-latent-network.js';
 import { HARDWARE_COLUMN } from './kernel-inputs.js';
 import { DEFAULT_VARIANCE_ROWS, LatentGp, type LatentGpState } from './latent-gp.js';
 
@@ -62,6 +63,13 @@ export interface StarlightTransferOptions {
    * keeps prediction at m·s² instead of m·n². `Infinity` forces exact σ.
    */
   readonly varianceRows?: number;
+  /**
+   * Above this many training rows the GP mean is the subset-of-regressors mean on this many
+   * inducing rows (pivoted Cholesky; see `LatentGp`), so prediction costs m·M instead of m·n
+   * (default {@link DEFAULT_INDUCING_ROWS}; `Infinity` = exact mean). σ then comes from at most
+   * as many rows.
+   */
+  readonly inducingRows?: number;
   /** Random restarts of the initial hyperparameter fit (default 1). */
   readonly hyperparameterRestarts?: number;
   /**
@@ -118,6 +126,8 @@ export interface StarlightMetadata {
   readonly rows: number;
   /** See {@link StarlightTransferOptions.varianceRows} (null = exact σ). */
   readonly varianceRows: number | null;
+  /** See {@link StarlightTransferOptions.inducingRows} (null or absent = exact mean). */
+  readonly inducingRows?: number | null;
   /**
    * Mean shrinkage and σ scale per target, fitted on held-out layers (calibration.ts); null when
    * the table was too small to hold layers out; absent in models saved before calibration.
@@ -210,11 +220,12 @@ export class Starlight {
       score(0);
       const perRow = fit.fineTune(steps, fineTuneStep(options), score);
       const varianceRows = options.varianceRows ?? DEFAULT_VARIANCE_ROWS;
-      const result = fit.finish(varianceRows);
+      const inducingRows = options.inducingRows ?? DEFAULT_INDUCING_ROWS;
+      const result = fit.finish(varianceRows, inducingRows);
       const metadata: StarlightMetadata = {
         kind: 'polaris/starlight', format: 1, featurizerVersion: FEATURIZER_VERSION, low: low.metadata,
         latentMean: Array.from(result.latentMean), latentStd: Array.from(result.latentStd), hardwareDims: fit.h, rows: table.rows, gp: result.state,
-        varianceRows: Number.isFinite(varianceRows) ? varianceRows : null, calibration: chosen?.calibration ?? null,
+        varianceRows: finiteOrNull(varianceRows), inducingRows: finiteOrNull(inducingRows), calibration: chosen?.calibration ?? null,
         training: {
           seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? result.logMarginalLikelihoodPerRow, result.logMarginalLikelihoodPerRow],
           fineTuneValidation: chosen?.curve ?? null, wallMs: performance.now() - started, backend: activeBackendName() ?? null,
@@ -254,9 +265,10 @@ export class Starlight {
       const steps = options.fineTuneSteps ?? (encoderTurn ? DEFAULT_UPDATE_STEPS : 0);
       const perRow = fit.fineTune(steps, fineTuneStep(options));
       const varianceRows = options.varianceRows ?? this.metadata.varianceRows ?? Number.POSITIVE_INFINITY;
-      const result = fit.finish(varianceRows);
+      const inducingRows = options.inducingRows ?? this.metadata.inducingRows ?? Number.POSITIVE_INFINITY;
+      const result = fit.finish(varianceRows, inducingRows);
       const metadata: StarlightMetadata = {
-        ...this.metadata, rows: table.rows, gp: result.state, varianceRows: Number.isFinite(varianceRows) ? varianceRows : null,
+        ...this.metadata, rows: table.rows, gp: result.state, varianceRows: finiteOrNull(varianceRows), inducingRows: finiteOrNull(inducingRows),
         training: {
           seed, fineTuneSteps: steps, logMarginalLikelihoodPerRow: [perRow[0] ?? result.logMarginalLikelihoodPerRow, result.logMarginalLikelihoodPerRow],
           fineTuneValidation: null, wallMs: performance.now() - started, backend: activeBackendName() ?? null,
@@ -310,11 +322,14 @@ export class Starlight {
     return out;
   }
 
-  /** The same model with σ from `rows` training rows (`Infinity`: exact σ); an independent copy. */
-  withVarianceRows(rows: number): Starlight {
-    const gp = (g: LatentGp) => new LatentGp(g.z, g.ys, g.n, g.d, g.state, rows);
+  /**
+   * The same model with σ from `varianceRows` training rows and the mean from `inducingRows`
+   * (`Infinity`: exact; default: this model's); an independent copy.
+   */
+  withVarianceRows(varianceRows: number, inducingRows = this.metadata.inducingRows ?? Number.POSITIVE_INFINITY): Starlight {
+    const gp = (g: LatentGp) => new LatentGp(g.z, g.ys, g.n, g.d, g.state, varianceRows, inducingRows);
     return new Starlight(
-      { ...this.metadata, varianceRows: Number.isFinite(rows) ? rows : null },
+      { ...this.metadata, varianceRows: finiteOrNull(varianceRows), inducingRows: finiteOrNull(inducingRows) },
       DenseNetwork.fromWeights('encoder', starlightLowWidths(this.metadata.low).encoder, this.encoder.namedWeights()),
       { cycles: gp(this.gps.cycles), energy: gp(this.gps.energy) },
     );
@@ -349,8 +364,8 @@ export class Starlight {
     };
     const z = tensor('train/z', n * d);
     return new Starlight(metadata, DenseNetwork.fromWeights('encoder', starlightLowWidths(metadata.low).encoder, weights), {
-      cycles: new LatentGp(z, tensor('train/cycles', n), n, d, metadata.gp.cycles, metadata.varianceRows ?? Number.POSITIVE_INFINITY),
-      energy: new LatentGp(z, tensor('train/energy', n), n, d, metadata.gp.energy, metadata.varianceRows ?? Number.POSITIVE_INFINITY),
+      cycles: new LatentGp(z, tensor('train/cycles', n), n, d, metadata.gp.cycles, metadata.varianceRows ?? Infinity, metadata.inducingRows ?? Infinity),
+      energy: new LatentGp(z, tensor('train/energy', n), n, d, metadata.gp.energy, metadata.varianceRows ?? Infinity, metadata.inducingRows ?? Infinity),
     });
   }
 
@@ -362,42 +377,10 @@ export class Starlight {
   }
 }
 
-/**
- * `encoder` restricted to its latent mean, with the feature standardisation folded into the first
- * layer (W ← W / std per input row, b ← b − (mean / std)·W) and the latent standardisation into
- * the last (columns of μ only, W ← W / s, b ← (b − m) / s).
- */
-function foldedLatentNetwork(encoder: DenseNetwork, metadata: StarlightMetadata): DenseNetwork {
-  const { cols, hidden, latentDim: d, featureMean, featureStd } = metadata.low;
-  const weights = encoder.namedWeights();
-  const layers = hidden.length + 1;
-  const w0 = weights['encoder/W0'].values;
-  const b0 = Float32Array.from(weights['encoder/b0'].values);
-  const out0 = layers === 1 ? 2 * d : hidden[0];
-  const w0f = new Float32Array(w0.length);
-  for (let r = 0; r < cols; r++) {
-    for (let c = 0; c < out0; c++) {
-      w0f[r * out0 + c] = w0[r * out0 + c] / featureStd[r];
-      b0[c] -= (featureMean[r] / featureStd[r]) * w0[r * out0 + c];
-    }
-  }
-  weights['encoder/W0'] = { shape: [cols, out0], values: w0f };
-  weights['encoder/b0'] = { shape: [out0], values: b0 };
-  const last = layers - 1;
-  const wl = weights[`encoder/W${last}`].values;
-  const bl = weights[`encoder/b${last}`].values;
-  const inLast = last === 0 ? cols : hidden[last - 1];
-  const wlf = new Float32Array(inLast * d);
-  const blf = new Float32Array(d);
-  for (let c = 0; c < d; c++) {
-    const s = metadata.latentStd[c];
-    for (let r = 0; r < inLast; r++) wlf[r * d + c] = wl[r * 2 * d + c] / s;
-    blf[c] = (bl[c] - metadata.latentMean[c]) / s;
-  }
-  weights[`encoder/W${last}`] = { shape: [inLast, d], values: wlf };
-  weights[`encoder/b${last}`] = { shape: [d], values: blf };
-  return DenseNetwork.fromWeights('encoder', [cols, ...hidden, d], weights);
-}
+/** Training rows behind the mean by default: exact up to this many, subset of regressors above. */
+export const DEFAULT_INDUCING_ROWS = 256;
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** Joint fine-tuning steps of {@link Starlight.update} on an encoder turn when none are given. */
 export const DEFAULT_UPDATE_STEPS = 10;

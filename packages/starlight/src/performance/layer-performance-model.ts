@@ -4,7 +4,8 @@
  * on are kept (and saved) so an update can warm-start on old + new rows, and the per-layer
  * lognormal predictions are composed into the network's by {@link composeNetworkPrediction}.
  */
-import type { DesignPoint, Evaluator, PerformanceModel, Prediction, Sample, Workload } from '@polaris/core';
+import type { DesignPoint, Evaluator, Fidelity, PerformanceModel, Prediction, Sample, Workload } from '@polaris/core';
+import { hardwareOutsideRows } from './hardware-coverage.js';
 import { type LayerTable, concatLayerTables, layerTableFromSamples } from '../model/layer-table.js';
 import { loadLayerTable, saveLayerTable } from '../model/layer-table-file.js';
 import { composeNetworkPrediction } from '../surrogate/network-uncertainty.js';
@@ -34,6 +35,13 @@ export abstract class LayerPerformanceModel implements PerformanceModel {
   /** Every row trained on so far (undefined before fit, or after loading a model saved without rows). */
   private rows: LayerTable | undefined;
   private ready = false;
+  /** The fidelity of the samples fitted (undefined after load until the first update). */
+  private fidelity: Fidelity | undefined;
+  private warnedOutside = false;
+  /** Where warnings go (a point far from every training row's hardware); replaceable in tests. */
+  warn: (message: string) => void = (message) => process.emitWarning(message, 'PolarisModelWarning');
+  /** What the model does with hardware outside its training rows, for the warning. */
+  protected readonly extrapolation: string = 'its predictions there are extrapolations';
 
   protected constructor(protected readonly features: Evaluator) {}
 
@@ -45,10 +53,24 @@ export abstract class LayerPerformanceModel implements PerformanceModel {
   /** @throws RangeError on no samples or samples without one result per unique layer. */
   async fit(samples: readonly Sample[]): Promise<void> {
     if (samples.length === 0) throw new RangeError(`${this.id}: fit needs at least one sample`);
+    const fidelity = this.fidelityOf(samples);
     const table = await this.tableOf(samples);
     await this.fitTable(table, samples);
     this.rows = table;
     this.ready = true;
+    this.fidelity = fidelity;
+  }
+
+  /** The one fidelity of `samples`, which an update must share with the fit. @throws RangeError naming both. */
+  private fidelityOf(samples: readonly Sample[]): Fidelity {
+    const fidelities = [...new Set(samples.map((s) => s.evaluation.fidelity))];
+    if (fidelities.length > 1) {
+      throw new RangeError(`${this.id}: samples of ${fidelities.join(' and ')} fidelity in one call; a model learns one fidelity — pass the samples of the fidelity it models (e.g. rtl) only`);
+    }
+    if (this.fidelity !== undefined && fidelities[0] !== this.fidelity) {
+      throw new RangeError(`${this.id}: update with ${fidelities[0]} samples, but this model was fitted on ${this.fidelity} samples; fit a new model for ${fidelities[0]}, or update with ${this.fidelity} samples`);
+    }
+    return fidelities[0]!;
   }
 
   /** @throws Error when the loaded model was saved without its training rows. */
@@ -56,6 +78,7 @@ export abstract class LayerPerformanceModel implements PerformanceModel {
     if (!this.ready) return this.fit(samples);
     if (samples.length === 0) return;
     if (!this.rows) throw new Error(`${this.id}: this model was loaded from a directory without its training rows, so it cannot be updated; retrain it (polaris train) or fit it`);
+    this.fidelity = this.fidelityOf(samples);
     const all = concatLayerTables(this.rows, await this.tableOf(samples));
     await this.updateTable(all, all.rows - this.rows.rows);
     this.rows = all;
@@ -67,6 +90,7 @@ export abstract class LayerPerformanceModel implements PerformanceModel {
     const width = workload.layers.length;
     const matrix = await featurizePoints(this.features, points, workload, this.id);
     const rows = points.length * width;
+    this.warnOutside(matrix, rows);
     const p = rows === 0 ? emptyRows() : this.predictRows(matrix, rows);
     return composeNetworkPrediction({ layers: width, logCycles: p.logCycles, logEnergy: p.logEnergy }, workload.layers.map((l) => l.count));
   }
@@ -87,6 +111,16 @@ export abstract class LayerPerformanceModel implements PerformanceModel {
   protected adopt(rows: LayerTable | undefined): void {
     this.rows = rows;
     this.ready = true;
+  }
+
+  /** Warns once per model when asked rows have hardware beyond every training row's by more than an octave. */
+  private warnOutside(matrix: Float32Array, rows: number): void {
+    if (this.warnedOutside || !this.rows || rows === 0) return;
+    const outside = hardwareOutsideRows(this.rows, matrix, rows);
+    if (!outside) return;
+    this.warnedOutside = true;
+    this.warn(`${this.id}: ${outside.count} of ${rows} layer rows asked have hardware more than an octave outside what the model was trained on `
+      + `(${outside.trained}; asked ${outside.asked}); ${this.extrapolation} — add high-fidelity samples of such hardware (update, or polaris train) to learn it`);
   }
 
   private async tableOf(samples: readonly Sample[]): Promise<LayerTable> {

@@ -92,6 +92,28 @@ describe('StarlightPerformanceModel', () => {
     expect(refit.trainingRows!.rows).toBe(54);
   }, 60_000);
 
+  it('refuses an update with samples of another fidelity, and a fit of mixed fidelities, naming both', async () => {
+    const refit = starlightModel(4);
+    await refit.fit(fitSamples);
+    const analytical = updateSamples.map((s) => ({ ...s, evaluation: { ...s.evaluation, fidelity: 'analytical' as const } }));
+    await expect(refit.update(analytical)).rejects.toThrow(/update with analytical samples, but this model was fitted on rtl samples/);
+    await expect(starlightModel(4).fit([...fitSamples, ...analytical])).rejects.toThrow(/samples of rtl and analytical fidelity in one call/);
+  }, 60_000);
+
+  it('warns once when asked about hardware more than an octave outside its training rows', async () => {
+    const warnings: string[] = [];
+    const fresh = starlightModel(4);
+    await fresh.fit(fitSamples);
+    fresh.warn = (m) => warnings.push(m);
+    await fresh.predict(fitSamples.slice(0, 2).map((s) => s.point), workload); // inside FIT_REGION: no warning
+    expect(warnings).toEqual([]);
+    const far = updateSamples.map((s) => ({ ...s.point, hardware: { ...s.point.hardware, peDim: 128 } }));
+    await fresh.predict(far, workload);
+    await fresh.predict(far, workload);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/starlight: \d+ of \d+ layer rows asked have hardware more than an octave outside .*peDim 4–16.*asked peDim 128–128.*analytical model/);
+  }, 60_000);
+
   it('refuses a fit without a Starlight-Low or pretraining options, naming both', async () => {
     const bare = new StarlightPerformanceModel({ features });
     await expect(bare.fit(fitSamples)).rejects.toThrow(/needs a pretrained Starlight-Low .*option low.*option pretrain/);

@@ -47,6 +47,7 @@ export interface StarlightPerformanceModelOptions {
  */
 export class StarlightPerformanceModel extends LayerPerformanceModel {
   readonly id = STARLIGHT_MODEL_ID;
+  protected override readonly extrapolation = 'far from its training rows Starlight answers what the analytical model says, with the prior\'s σ';
   private low: StarlightLow | undefined;
   private model: Starlight | undefined;
   private readonly seed: number;
