@@ -167,6 +167,12 @@ export class DeepKernelFit {
       if (warm && warm.logLengthscales.length !== width) {
         throw new RangeError(`DeepKernelFit: the warm start has ${warm.logLengthscales.length} lengthscales, the kernel reads ${width} inputs`);
       }
+      if (warm && step.iterations === 0 && step.restarts === 0) {
+        // Nothing to fit: keep the warm start (projected onto the bounds).
+        this.theta[t] = packHyperparameters({ logLengthscales: Float64Array.from(warm.logLengthscales), logSignalVariance: warm.logSignalVariance, logNoiseVariance: warm.logNoiseVariance });
+        clampTheta(this.theta[t], width, this.bounds);
+        return;
+      }
       this.theta[t] = packHyperparameters(fitHyperparameters(zs, pickRows(this.targets[t].ys, rows, 1), m, width, {
         seed: step.seed + k, restarts: step.restarts, iterations: step.iterations, bounds: this.bounds,
         initial: warm

@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GpHyperparameters } from '../gp/ard-kernel.js';
 import { kernelMatrix, scaleByLengthscales } from '../gp/ard-kernel.js';
 import { choleskySolve, choleskyWithJitter, lowerTriangularInverse } from '../gp/cholesky.js';
+import { pivotedCholeskyOrder, subsetOfRegressors } from './sparse-gp.js';
 
 /** JSON-serialisable part of a {@link LatentGp} (training inputs/targets are stored as tensors). */
 export interface LatentGpState {
@@ -49,8 +50,12 @@ export class LatentGp {
   private readonly alpha: tf.Tensor2D;
   private readonly inverseFactorT: tf.Tensor2D;
   private readonly inverseLengthscales: tf.Tensor1D;
-  private readonly varianceRowTensor: tf.Tensor1D | undefined;
-  /** Log marginal likelihood of the normalised residuals under the state's hyperparameters. */
+  /** The variance rows are the first this-many columns of the cross-kernel. */
+  private readonly varianceColumns: number;
+  /**
+   * Log marginal likelihood of the normalised residuals under the state's hyperparameters
+   * (with a sparse mean, that of the subset-of-regressors / DTC model).
+   */
   readonly logMarginalLikelihood: number;
 
   /**
@@ -58,7 +63,7 @@ export class LatentGp {
    */
   /** Training rows behind the variance (all of them when n ≤ varianceRows), ascending. */
   readonly varianceRowIndices: readonly number[];
-  /** Training rows behind the mean: all of them when n ≤ inducingRows, else the inducing rows, ascending. */
+  /** Training rows behind the mean — all of them when n ≤ inducingRows, else the inducing rows — the variance rows first, each part ascending. */
   readonly meanRowIndices: readonly number[];
 
   /**
@@ -79,26 +84,37 @@ export class LatentGp {
     const k = kernelMatrix(scaled, n, d, Math.exp(h.logSignalVariance));
     const noise = Math.exp(h.logNoiseVariance);
     for (let i = 0; i < n; i++) k[i * n + i] += noise;
-    const { factor } = choleskyWithJitter(k, n);
-    const alpha = choleskySolve(factor, n, ys);
-    let lml = -0.5 * n * Math.log(2 * Math.PI);
-    for (let i = 0; i < n; i++) lml -= 0.5 * ys[i] * alpha[i] + Math.log(factor[i * n + i]);
-    this.logMarginalLikelihood = lml;
-    // Mean rows: every row, or the inducing rows with their SoR weights.
     const sparse = n > inducingRows;
     // With a sparse mean, σ comes from (at most) the inducing rows: the cross-kernel is over them only.
     const varianceCount = sparse ? Math.min(varianceRows, inducingRows) : varianceRows;
     const greedy = sparse || n > varianceCount ? pivotedCholeskyOrder(k, n, Math.max(sparse ? inducingRows : 0, n > varianceCount ? varianceCount : 0)) : [];
-    const meanRows = sparse ? [...greedy.slice(0, inducingRows)].sort((a, b) => a - b) : Array.from({ length: n }, (_, i) => i);
-    this.meanRowIndices = meanRows;
-    const weights = sparse ? subsetOfRegressorsWeights(k, n, meanRows, ys, noise) : alpha;
     // Variance rows: every row, or the first `varianceRows` greedy picks (inside the mean rows when sparse).
-    const rows = n <= varianceCount ? Array.from({ length: n }, (_, i) => i) : [...greedy.slice(0, varianceCount)].sort((a, b) => a - b);
+    const all = Array.from({ length: n }, (_, i) => i);
+    const rows = n <= varianceCount ? all : [...greedy.slice(0, varianceCount)].sort((a, b) => a - b);
     this.varianceRowIndices = rows;
+    // Mean rows with the variance rows first, so σ reads the cross-kernel's first s columns (a slice, not a gather).
+    const inVariance = new Set(rows);
+    const meanRows = [...rows, ...(sparse ? [...greedy.slice(0, inducingRows)].sort((a, b) => a - b) : all).filter((r) => !inVariance.has(r))];
+    this.meanRowIndices = meanRows;
+    // Mean weights: exact (K + σn²I)⁻¹y, or the inducing rows' subset-of-regressors weights.
+    let weights: Float64Array;
+    let factor: Float64Array | undefined;
+    if (sparse) {
+      const sor = subsetOfRegressors(k, n, meanRows, ys, noise);
+      weights = sor.weights;
+      this.logMarginalLikelihood = sor.logMarginalLikelihood;
+    } else {
+      factor = choleskyWithJitter(k, n).factor;
+      const alpha = choleskySolve(factor, n, ys);
+      let lml = -0.5 * n * Math.log(2 * Math.PI);
+      for (let i = 0; i < n; i++) lml -= 0.5 * ys[i] * alpha[i] + Math.log(factor[i * n + i]);
+      this.logMarginalLikelihood = lml;
+      weights = Float64Array.from(meanRows, (r) => alpha[r]);
+    }
     const s = rows.length;
     const ks = new Float64Array(s * s);
     for (let a = 0; a < s; a++) for (let b = 0; b < s; b++) ks[a * s + b] = k[rows[a] * n + rows[b]];
-    const varianceFactor = s === n ? factor : choleskyWithJitter(ks, s).factor;
+    const varianceFactor = s === n && factor ? factor : choleskyWithJitter(ks, s).factor;
     const li = lowerTriangularInverse(varianceFactor, s);
     const m = meanRows.length;
     const right = new Float32Array((d + 2) * m);
@@ -116,9 +132,7 @@ export class LatentGp {
     this.alpha = tf.tensor2d(Float32Array.from(weights), [m, 1]);
     // (L⁻¹)ᵀ so that V = K* · L⁻ᵀ has rows (L⁻¹k*)ᵀ.
     this.inverseFactorT = tf.transpose(tf.tensor2d(Float32Array.from(li), [s, s]));
-    // Columns of the cross-kernel (over the mean rows) that are the variance rows.
-    const column = new Map(meanRows.map((row, b) => [row, b]));
-    this.varianceRowTensor = s === m ? undefined : tf.tensor1d(rows.map((r) => column.get(r)!), 'int32');
+    this.varianceColumns = s;
     this.inverseLengthscales = tf.tensor1d(Float32Array.from(h.logLengthscales, (l) => Math.exp(-l)));
   }
 
@@ -133,7 +147,7 @@ export class LatentGp {
     // One matMul and one exp over the m × n cross-kernel (its elementwise passes dominate on WASM).
     const kStar = tf.exp(tf.matMul(left, this.logKernelRight));
     const meanNorm = tf.reshape(tf.matMul(kStar, this.alpha), [-1]);
-    const v = tf.matMul(this.varianceRowTensor ? tf.gather(kStar, this.varianceRowTensor, 1) : kStar, this.inverseFactorT);
+    const v = tf.matMul(this.varianceColumns === this.meanRowIndices.length ? kStar : tf.slice(kStar, [0, 0], [-1, this.varianceColumns]), this.inverseFactorT);
     const variance = tf.relu(tf.sub(signal + noise, tf.sum(tf.square(v), 1)));
     const { residualMean, residualStd } = this.state;
     return {
@@ -144,72 +158,10 @@ export class LatentGp {
 
   dispose(): void {
     for (const t of [this.logKernelRight, this.alpha, this.inverseFactorT, this.inverseLengthscales]) t.dispose();
-    this.varianceRowTensor?.dispose();
   }
 }
 
 /** Training rows behind σ by default: exact σ up to this many rows, and the m·s² cost bound above it. */
 export const DEFAULT_VARIANCE_ROWS = 256;
 
-/**
- * `count` row indices of the symmetric positive-definite `k` (`n × n`) chosen greedily by a
- * pivoted Cholesky (see {@link pivotedCholeskyOrder}), ascending.
- */
-export function pivotedCholeskyRows(k: Float64Array, n: number, count: number): number[] {
-  return pivotedCholeskyOrder(k, n, count).sort((a, b) => a - b);
-}
-
-/**
- * Subset-of-regressors weights `w = (σn² K_MM + K_MN K_NM)⁻¹ K_MN y` of the rows `rows` (M),
- * so that the mean at x is `k(x, M) · w`. `k` (`n × n`) is the constructor's matrix, with the
- * noise σn² on its diagonal; it is taken off again for K_MN and K_MM. O(M² n).
- */
-function subsetOfRegressorsWeights(k: Float64Array, n: number, rows: readonly number[], ys: Float64Array, noise: number): Float64Array {
-  const m = rows.length;
-  const kmn = new Float64Array(m * n);
-  rows.forEach((r, a) => {
-    for (let j = 0; j < n; j++) kmn[a * n + j] = k[r * n + j] - (r === j ? noise : 0);
-  });
-  const system = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) {
-    for (let b = 0; b <= a; b++) {
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += kmn[a * n + j] * kmn[b * n + j];
-      const value = sum + noise * kmn[a * n + rows[b]];
-      system[a * m + b] = value;
-      system[b * m + a] = value;
-    }
-  }
-  const rhs = new Float64Array(m);
-  for (let a = 0; a < m; a++) for (let j = 0; j < n; j++) rhs[a] += kmn[a * n + j] * ys[j];
-  return choleskySolve(choleskyWithJitter(system, m).factor, m, rhs);
-}
-
-/**
- * `count` row indices of the symmetric positive-definite `k` (`n × n`) in the order a greedy
- * pivoted Cholesky picks them: each next row is the one with the largest residual diagonal (the
- * variance the rows chosen so far leave unexplained). O(n · count²).
- */
-export function pivotedCholeskyOrder(k: Float64Array, n: number, count: number): number[] {
-  const residual = Float64Array.from({ length: n }, (_, i) => k[i * n + i]);
-  const columns: Float64Array[] = [];
-  const chosen: number[] = [];
-  const taken = new Uint8Array(n);
-  for (let r = 0; r < Math.min(count, n); r++) {
-    let p = -1;
-    for (let i = 0; i < n; i++) if (!taken[i] && (p < 0 || residual[i] > residual[p])) p = i;
-    if (residual[p] <= 0) break;
-    const pivot = Math.sqrt(residual[p]);
-    const column = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      let v = k[p * n + j];
-      for (const c of columns) v -= c[p] * c[j];
-      column[j] = v / pivot;
-    }
-    for (let j = 0; j < n; j++) residual[j] -= column[j] * column[j];
-    columns.push(column);
-    chosen.push(p);
-    taken[p] = 1;
-  }
-  return chosen;
-}
+export { pivotedCholeskyOrder, pivotedCholeskyRows } from './sparse-gp.js';

@@ -94,7 +94,7 @@ export interface StarlightUpdateOptions extends Omit<StarlightTransferOptions, '
    * their current values and condition on every row, which is what keeps an update under a second.
    */
   readonly fineTuneEvery?: number;
-  /** Adam steps of the hyperparameter refit from their current values (default 20 with fine-tuning, 5 without). */
+  /** Adam steps of the hyperparameter refit from their current values (default 20 on an encoder turn, 0 between: the GPs are conditioned on every row with their current hyperparameters). */
   readonly hyperparameterIterations?: number;
 }
 
@@ -260,7 +260,7 @@ export class Starlight {
     try {
       const updates = (this.metadata.training.warmStart?.updates ?? 0) + 1;
       const encoderTurn = updates % Math.max(1, options.fineTuneEvery ?? DEFAULT_FINE_TUNE_EVERY) === 0;
-      const iterations = options.hyperparameterIterations ?? (encoderTurn ? 20 : 5);
+      const iterations = options.hyperparameterIterations ?? (encoderTurn ? 20 : 0);
       fit.fitHyperparameters({ seed, restarts: 0, iterations, rows: options.hyperparameterRows ?? 200, initial: this.metadata.gp });
       const steps = options.fineTuneSteps ?? (encoderTurn ? DEFAULT_UPDATE_STEPS : 0);
       const perRow = fit.fineTune(steps, fineTuneStep(options));
