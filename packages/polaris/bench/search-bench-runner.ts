@@ -75,7 +75,8 @@ export async function ensureReference(paths: BenchPaths, workloads: readonly str
     const [first] = JSON.parse(String(r.stdout)) as { evaluation: { cycles: number; energy: number; edp: number } }[];
     ref[workload] = { workload, hardware: DOSA_DEFAULT_HW, mapperSeed: 1, cycles: first!.evaluation.cycles, energyPJ: first!.evaluation.energy, edp: first!.evaluation.edp };
     mkdirSync(dirname(referencePath(paths)), { recursive: true });
-    writeFileSync(referencePath(paths), `${JSON.stringify(ref, null, 2)}\n`);
+    // Re-read before writing: a second benchmark process may have added its workloads meanwhile.
+    writeFileSync(referencePath(paths), `${JSON.stringify({ ...readReference(paths), [workload]: ref[workload] }, null, 2)}\n`);
     log(`reference ${workload}: EDP ${ref[workload]!.edp.toExponential(4)}`);
   }
   return ref;

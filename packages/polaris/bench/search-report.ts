@@ -3,7 +3,7 @@
  * search-strategies.md (status, targets, tables) and search-summary.json, under the docs folder.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { BENCH_OPTIMIZERS, BENCH_SEEDS, BENCH_WORKLOADS, BENCH_MINUTES } from './search-bench-plan.js';
@@ -14,11 +14,19 @@ import { judgeTargets, loadSummary, type SeedResult, type StrategySummary, type 
 const e = (x: number | undefined): string => (x === undefined ? '—' : x.toExponential(3));
 const r = (x: number | undefined, best: number | undefined): string => (x === undefined || best === undefined ? '—' : `${(x / best).toFixed(3)}`);
 
-function machineLine(): string {
+/** The report machine's load, and the mapper pools the archived runs recorded (not this process's). */
+function machineLine(paths: BenchPaths): string {
   let up = '';
   try { up = execFileSync('uptime', { encoding: 'utf8' }).trim(); } catch { up = 'uptime unavailable'; }
-  const pool = process.env['POLARIS_MAPPER_WORKERS'] ?? `${availableParallelism()} (default: one per core)`;
-  return `\`uptime\` at report time: \`${up}\`; Node ${process.version}; ${availableParallelism()} cores; mapper worker pool: ${pool}.`;
+  const pools = new Set<string>();
+  if (existsSync(paths.archiveDir)) {
+    for (const f of readdirSync(paths.archiveDir).filter((n) => n.endsWith('.json'))) {
+      const doc = JSON.parse(readFileSync(join(paths.archiveDir, f), 'utf8')) as { provenance?: { mapperWorkers?: string } };
+      pools.add(doc.provenance?.mapperWorkers ?? 'not recorded');
+    }
+  }
+  const recorded = pools.size > 0 ? [...pools].join(', ') : 'no archived run';
+  return `\`uptime\` at report time: \`${up}\`; Node ${process.version}; ${availableParallelism()} cores; mapper workers of the archived runs (POLARIS_MAPPER_WORKERS; 0 = in-process): ${recorded}.`;
 }
 
 function seedCell(s: SeedResult): string {
@@ -99,7 +107,7 @@ export async function writeSearchReport(paths: BenchPaths, docsDir: string): Pro
       + `random, genetic, bayesian, gradient, ${BENCH_MINUTES} minutes of search each (summed over sessions), seeds 1–3. `
       + 'EDP values are ÷ the best-known EDP of the workload (1.000 = the best any stored run found). '
       + 'Gradient runs its default of unlimited starts (DOSA as published stops after 7 starts, 28 trials).', '',
-    machineLine(), '',
+    machineLine(paths), '',
     ...statusLines(summary),
     '## Targets (issue 9)', '',
     '| target | verdict | on | detail |', '| --- | --- | --- | --- |',
