@@ -5,7 +5,7 @@ import { MemoryStore } from '../store/memory-store.js';
 import { describeOptimizerContract } from '../testing/optimizer-contract.js';
 import { runSearch } from './run-search.js';
 import { ScheduledOptimizer } from './scheduled-optimizer.js';
-import { DigestOptimizer, options, workload } from './search-test-doubles.js';
+import { DigestOptimizer, hashDelay, options, ToyEvaluator, workload } from './search-test-doubles.js';
 
 /** A history-sensitive stage that also records what it was told and asked. */
 class RecordingStage extends DigestOptimizer {
@@ -16,12 +16,51 @@ class RecordingStage extends DigestOptimizer {
   }
 }
 
+/**
+ * A recording stage with `limit` proposals in all, counted from trial 0 (as `gradient` with
+ * `starts:`): asked past them it proposes fewer, then none, however much it is told.
+ */
+class FiniteStage extends DigestOptimizer {
+  /** The n of every ask, as requested. */
+  readonly asked: number[] = [];
+  private inFlight = 0;
+  constructor(seed: number, private readonly limit: number) {
+    super(seed);
+  }
+  override ask(n: number) {
+    this.asked.push(n);
+    const points = super.ask(Math.max(0, Math.min(n, this.limit - this.told.length - this.inFlight)));
+    this.inFlight += points.length;
+    return points;
+  }
+  override tell(trials: readonly Trial[]) {
+    super.tell(trials);
+    this.inFlight = Math.max(0, this.inFlight - trials.length);
+  }
+}
+
+/** A search of `trials` trials in batches of 4 with [a stage of `limit` proposals but trials: 100, a recording stage]. */
+async function exhaustFirstStage(limit: number, trials: number) {
+  const a = new FiniteStage(1, limit);
+  const b = new RecordingStage(2);
+  const store = new MemoryStore();
+  const summary = await runSearch(options({
+    store, optimizer: new ScheduledOptimizer([{ optimizer: a, trials: 100 }, { optimizer: b }]), budget: { trials, batch: 4 },
+  })).done;
+  return { a, b, store, summary };
+}
+
 const schedule = (seed: number, first = 5) => new ScheduledOptimizer([
   { optimizer: new DigestOptimizer(seed), trials: first },
   { optimizer: new DigestOptimizer(seed + 1000) },
 ]);
 
 describeOptimizerContract('schedule (digest×5 → digest)', (seed) => schedule(seed), () => ({ workload, quickAsk: true }));
+
+describeOptimizerContract('schedule (6 of digest, exhausted → digest)', (seed) => new ScheduledOptimizer([
+  { optimizer: new FiniteStage(seed, 6), trials: 100 },
+  { optimizer: new DigestOptimizer(seed + 1000) },
+]), () => ({ workload, quickAsk: true }));
 
 describe('ScheduledOptimizer', () => {
   it('switches stage at its trial count, never crossing it in one ask, and tells each new stage every earlier trial', async () => {
@@ -58,6 +97,68 @@ describe('ScheduledOptimizer', () => {
       resumed.tell(told);
       expect([...before, ...(await drive(resumed, [], 5 - cut))], `cut after round ${cut}`).toEqual(straight);
     }
+  });
+
+  it('hands over to the next stage when a stage runs out before its trials, telling it every earlier trial', async () => {
+    const { a, b, store, summary } = await exhaustFirstStage(8, 16);
+    expect(summary).toMatchObject({ trials: 16, stoppedBy: 'budget' });
+    expect(a.asked).toEqual([4, 4, 4]); // the third ask finds it exhausted
+    expect(a.told).toHaveLength(8);
+    expect(b.asked).toEqual([4, 4]);
+    expect(b.told).toEqual(store.trials('run-1').map((t) => t.pointHash));
+  });
+
+  it('fills the rest of an ask from the next stage when a stage runs out mid-batch, and does not ask the exhausted stage again', async () => {
+    const { a, b, store, summary } = await exhaustFirstStage(6, 14);
+    expect(summary).toMatchObject({ trials: 14, stoppedBy: 'budget' });
+    expect(a.asked).toEqual([4, 4]); // 4, then 2
+    expect(b.asked).toEqual([2, 4, 2]); // trials 6–7 complete the second batch; the last ask is the budget's 2
+    const hashes = store.trials('run-1').map((t) => t.pointHash);
+    expect(b.told).toEqual(hashes); // the first 4 when it took over, then every batch, its own and a's last two
+    expect(a.told).toEqual(hashes.slice(0, 4));
+  });
+
+  it('keeps the next stage\'s own end when it takes over early, and ends as exhausted only when the last stage runs out', async () => {
+    const a = new FiniteStage(1, 3);
+    const b = new FiniteStage(2, 100);
+    const c = new FiniteStage(3, 13);
+    const summary = await runSearch(options({
+      store: new MemoryStore(),
+      optimizer: new ScheduledOptimizer([{ optimizer: a, trials: 5 }, { optimizer: b, trials: 5 }, { optimizer: c }]),
+      budget: { trials: 40, batch: 4 },
+    })).done;
+    expect(a.asked).toEqual([4]);
+    expect(b.asked).toEqual([1, 4, 2]); // trials 3–9: its end stays at 5 + 5
+    expect(c.asked).toEqual([4, 4]); // trials 10–12, then nothing
+    expect(summary).toMatchObject({ trials: 13, stoppedBy: 'exhausted' });
+  });
+
+  it('resumes a kill in the stage that took over to the trials of the uninterrupted run', async () => {
+    const stages = () => {
+      const first = new FiniteStage(1, 6);
+      const second = new RecordingStage(2);
+      return { first, second, optimizer: new ScheduledOptimizer([{ optimizer: first, trials: 100 }, { optimizer: second }]) };
+    };
+    const budget = { trials: 18, batch: 4 };
+    const straight = stages();
+    const reference = new MemoryStore();
+    await runSearch(options({ store: reference, optimizer: straight.optimizer, budget })).done;
+
+    const store = new MemoryStore();
+    const controller = new AbortController();
+    const killed = runSearch(options({
+      store, optimizer: stages().optimizer, evaluator: new ToyEvaluator(hashDelay(2)), signal: controller.signal, budget,
+    }));
+    killed.events$.subscribe((e) => { if (e.type === 'trial' && e.index === 9) controller.abort(); });
+    expect(await killed.done).toMatchObject({ stoppedBy: 'aborted', trials: 10 });
+    expect(store.trials('run-1').some((t) => t.running)).toBe(true);
+
+    const resumed = stages();
+    const summary = await runSearch(options({ store, optimizer: resumed.optimizer, budget })).done;
+    expect(summary).toMatchObject({ trials: 18, stoppedBy: 'budget' });
+    expect(store.trials('run-1').map((t) => t.pointHash)).toEqual(reference.trials('run-1').map((t) => t.pointHash));
+    expect(resumed.first.asked).toEqual([4]); // asked once more, found exhausted, handed over
+    expect(resumed.second.told).toEqual(straight.second.told);
   });
 
   it('refuses a stage without trials before the last', () => {

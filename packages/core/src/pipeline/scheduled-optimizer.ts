@@ -11,9 +11,21 @@ export interface OptimizerStage {
  * A schedule of optimizers as data (Ax's generation strategy: `random for 16 trials, then
  * bayesian`): stage k proposes trials while fewer than the first k stages' `trials` have been
  * asked. A stage that takes over is first told every earlier trial, and from then on every
- * trial told; an ask never crosses a stage boundary (it returns fewer points instead). Like
- * its stages it keeps no hidden history: a fresh schedule told the same trials asks the same
- * next points, so runs resume exactly.
+ * trial told; at the end of a stage's `trials` an ask does not cross into the next stage (it
+ * returns fewer points instead).
+ *
+ * A stage that runs out early — it proposes fewer points than asked, as `gradient` with
+ * `starts:` or `bayesian` in a used-up space do — hands over to the next stage at once: the
+ * rest of that ask comes from the next stage (told every trial told so far; the exhausted
+ * stage's points of the same ask reach it with the next `tell`), so batches stay full, which
+ * is what an exact resume relies on. The next stage keeps its own end (the `trials` of every
+ * stage up to it, counted from trial 0), so it also gets the trials the exhausted one left.
+ * Only the last stage's running out ends the schedule (an ask returns nothing).
+ *
+ * Like its stages it keeps no hidden history: a fresh schedule told the same trials asks the
+ * same next points, so runs resume exactly. A fresh schedule finds an exhausted stage again by
+ * asking it; this assumes exhaustion lasts (a stage that proposed fewer than asked proposes
+ * nothing once told more trials), which holds for a fixed number of starts and a used-up space.
  */
 export class ScheduledOptimizer implements Optimizer {
   readonly id: string;
@@ -23,6 +35,8 @@ export class ScheduledOptimizer implements Optimizer {
   private pending = 0;
   /** The stage that has been told the history so far (−1: none yet). */
   private active = -1;
+  /** Stages below this one have run out of proposals (found by asking them). */
+  private firstOpen = 0;
 
   /** @throws RangeError when a stage but the last has no positive `trials`, or there are no stages. */
   constructor(private readonly stages: readonly OptimizerStage[]) {
@@ -35,29 +49,44 @@ export class ScheduledOptimizer implements Optimizer {
     this.id = stages.map((s) => (s.trials !== undefined && s !== stages.at(-1) ? `${s.optimizer.id}×${s.trials}` : s.optimizer.id)).join('→');
   }
 
-  /** Index of the stage that proposes trial number `asked` (0-based), and how many it has left. */
+  /**
+   * Index of the stage that proposes trial number `asked` (0-based) by the stages' `trials`
+   * alone, and how many it has left; stages found exhausted are skipped by {@link ask}.
+   */
   stageAt(asked: number): { stage: number; left: number } {
-    let end = 0;
     for (let k = 0; k < this.stages.length - 1; k++) {
-      end += this.stages[k].trials!;
-      if (asked < end) return { stage: k, left: end - asked };
+      if (asked < this.end(k)) return { stage: k, left: this.end(k) - asked };
     }
     return { stage: this.stages.length - 1, left: Number.POSITIVE_INFINITY };
   }
 
   async ask(n: number, context?: AskContext): Promise<Proposal[]> {
-    if (n <= 0) return [];
-    const { stage, left } = this.stageAt(this.history.length + this.pending);
-    this.activate(stage);
-    const points = (await this.stages[stage].optimizer.ask(Math.min(n, left), context)).slice(0, Math.min(n, left));
-    this.pending += points.length;
-    return points;
+    const proposals: Proposal[] = [];
+    while (proposals.length < n) {
+      const asked = this.history.length + this.pending + proposals.length;
+      const stage = Math.max(this.stageAt(asked).stage, this.firstOpen);
+      const want = Math.min(n - proposals.length, this.end(stage) - asked);
+      this.activate(stage);
+      const points = (await this.stages[stage].optimizer.ask(want, context)).slice(0, want);
+      proposals.push(...points);
+      if (points.length === want) break; // full, or the end of this stage's trials: a shorter batch
+      if (stage === this.stages.length - 1) break; // the last stage ran out: so does the schedule
+      this.firstOpen = stage + 1;
+    }
+    this.pending += proposals.length;
+    return proposals;
   }
 
   tell(trials: readonly Trial[]): void {
     this.history.push(...trials);
     this.pending = Math.max(0, this.pending - trials.length);
     if (this.active >= 0) this.stages[this.active].optimizer.tell(trials);
+  }
+
+  /** Trial index at which stage `k`'s `trials` end (∞ for the last stage). */
+  private end(k: number): number {
+    if (k >= this.stages.length - 1) return Number.POSITIVE_INFINITY;
+    return this.stages.slice(0, k + 1).reduce((sum, s) => sum + s.trials!, 0);
   }
 
   /** Makes `stage` the active one, telling it every trial so far if it is new. */
