@@ -16,6 +16,7 @@ import { SHARED_DATA } from '@polaris/core/testing';
 const BIN = fileURLToPath(new URL('../bin/polaris.mjs', import.meta.url));
 const THROWING_PLUGIN = fileURLToPath(new URL('../../core/src/plugin/fixtures/throws-on-load', import.meta.url));
 const ROOFLINE = fileURLToPath(new URL('../../../plugins/roofline', import.meta.url));
+const TRAINED_MODEL_PLUGIN = fileURLToPath(new URL('./fixtures/trained-model', import.meta.url));
 const RESNET_CONV1 = join(SHARED_DATA, 'dosa/workloads/resnet50/_outputs_input.2.yaml');
 
 /** One bad input: the arguments, the exit code and what stderr (or stdout) must say. */
@@ -83,6 +84,15 @@ const CASES: readonly Case[] = [
   { name: 'a schedule stage without trials before the last', args: run('schedule-open-stage.yaml'), code: 2, stderr: /stage 1 \(random\) of the schedule needs trials:/ },
   { name: 'gradient search on an evaluator without a differentiable model', args: run('gradient-no-model.yaml'), code: 2, stderr: /optimizer gradient differentiates a model of the run's evaluator, and evaluator roofline has none \(differentiable models: analytical\)/ },
   { name: 'an unknown evaluator in a config', args: run('unknown-evaluator.yaml'), code: 2, stderr: /unknown evaluator "rtlx"; known evaluators: "analytical"/ },
+  { name: 'an unknown model in a config', args: run('unknown-model.yaml'), code: 2, stderr: /unknown model "dosaa"; known models: .*"dosa".*"gp"/ },
+  { name: 'a model no optimizer of the run uses', args: run('unused-model.yaml'), code: 2,
+    stderr: /model: dosa is used by no optimizer of this run \(random\); remove model:, or use an optimizer that takes one \(bayesian\)/ },
+  { name: 'a model that needs a trained directory, given none', args: run('model-without-dir.yaml'), code: 2,
+    stderr: /model trained needs a trained model directory: set model: \{id: trained, options: \{dir: <dir>\}\} to a folder written by `polaris train --out <dir>`/ },
+  { name: 'a trained model directory that does not exist', args: run('model-dir-missing.yaml'), code: 2,
+    stderr: /model\.options\.dir: .*no-model does not exist; train one with `polaris train --out .*no-model`/ },
+  { name: 'a starlight model directory that does not exist', args: run('starlight-model-missing.yaml'), code: 2,
+    stderr: /no-model\/starlight\.json is missing .*; retrain it with `polaris train --out .*no-model`/ },
   // Evaluate and its input files.
   { name: 'an unknown workload', args: evaluate('--workload', 'resnet-50'), code: 2, stderr: /unknown workload "resnet-50".*allowed: resnet50, bert, unet, retinanet/ },
   { name: 'a folder without problem files', args: evaluate('--workload', 'empty-folder'), code: 2, stderr: /empty-folder: the folder holds no Timeloop problem YAML files/ },
@@ -122,6 +132,11 @@ function writeFixtures(): string {
   file('unknown-evaluator.yaml', config('workload: bert\nevaluator: rtlx\n'));
   file('gradient-no-model.yaml', config(`workload: bert\nevaluator: roofline\nplugins: [${ROOFLINE}]\noptimizer: gradient\n`));
   file('schedule-open-stage.yaml', config('workload: bert\noptimizer: [random, bayesian]\n'));
+  file('unknown-model.yaml', config('workload: bert\noptimizer: bayesian\nmodel: dosaa\n'));
+  file('unused-model.yaml', config('workload: bert\nmodel: dosa\n'));
+  file('model-without-dir.yaml', config(`workload: bert\nplugins: [${TRAINED_MODEL_PLUGIN}]\noptimizer: bayesian\nmodel: trained\n`));
+  file('model-dir-missing.yaml', config(`workload: bert\nplugins: [${TRAINED_MODEL_PLUGIN}]\noptimizer: bayesian\nmodel: {id: trained, options: {dir: no-model}}\n`));
+  file('starlight-model-missing.yaml', config('workload: bert\noptimizer: bayesian\nmodel: {id: starlight, options: {model: no-model}}\n'));
   file('unknown-optimizer-option.yaml', config('workload: bert\noptimizer: {id: random, options: {maxHardwareDrawz: 3}}\n'));
   file('huge-layer.yaml', 'problem: {C: 1000000000, K: 4, P: 5, Q: 5, R: 3, S: 3, shape: cnn-layer}\n');
   file('empty-folder/readme.yaml', 'note: not a problem file\n');

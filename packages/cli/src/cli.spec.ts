@@ -40,7 +40,7 @@ describe('polaris CLI', () => {
     const p = polaris(['plugins']);
     expect(p.code).toBe(0);
     expect(p.stdout).toMatch(/analytical\s+evaluator,mapper\S*\s+analytical\s+ready/);
-    expect(p.stdout).toMatch(/polaris\s+optimizer\s+\S*\brandom\b\S*\s+ready/);
+    expect(p.stdout).toMatch(/polaris\s+optimizer,model\s+\S*\brandom\b\S*,gp\s+ready/);
   });
 
   it('evaluates one design, mapping it when no mapping file is given', () => {

@@ -6,6 +6,7 @@ import {
   type SearchRun, type SearchSummary, expandOutputPath, loadRunConfig, openStore, resolveWorkload, runSearch,
   resolveEnergySetting,
 } from '@polaris/core';
+import { bindPerformanceModel } from '../host/bind-performance-model.js';
 import { createRegistry } from '../host/builtin-plugins.js';
 import { createEvaluator, withEnergyTable } from '../host/create-evaluator.js';
 import { mapperForEvaluators } from '../host/mapper-for-evaluators.js';
@@ -50,11 +51,12 @@ export async function runCommand(configPath: string, flags: RunFlags): Promise<n
     const cachedMapper = new StoreCachedMapper(mapper, store);
     registry.container.bind<MapperType>(Mapper).toConstantValue(cachedMapper);
     await bindDifferentiableModel(registry, config, evaluator, energy);
+    const model = await bindPerformanceModel(registry, config, { energy, workload, hardwareSpace });
     const optimizer = await createOptimizer(registry, config, workload, hardwareSpace);
     const runId = runIdFor(config);
     const others = Object.values(evaluators).map((e) => `, ${e.id} (${e.fidelity})`).join('');
     log(`run ${runId}: ${workload.name} (${workload.layers.length} unique layers), evaluator ${evaluator.id} (${evaluator.fidelity} fidelity)${others}, ` +
-      `optimizer ${optimizer.id}, ${config.budget.trials} trials, seed ${config.seed}; store ${config.store}`);
+      `optimizer ${optimizer.id}${model ? ` (model ${model.id})` : ''}, ${config.budget.trials} trials, seed ${config.seed}; store ${config.store}`);
     const search = runSearch({
       optimizer, evaluator, evaluators, store, workload, runId,
       budget: config.budget,

@@ -1,4 +1,6 @@
-import type { CreateOptions, EnergyTable, EnergyTableName, Evaluator, PluginKind, PluginRegistry } from '@polaris/core';
+import type {
+  ComponentOfKind, CreateOptions, EnergyTable, EnergyTableName, Evaluator, PluginKind, PluginRegistry,
+} from '@polaris/core';
 
 /**
  * `options` with the run's energy table filled in, when component `id` of `kind` declares an
@@ -12,19 +14,27 @@ export async function withEnergyTable(
 }
 
 /**
- * Creates evaluator `id` as its factory's `needs` ask: priced with the run's energy table, and —
- * for an evaluator that builds on another's results (`featuresEvaluator`, or its `features`
- * option) — with that evaluator's plugin loaded first (the surrogate's factory creates it from
- * the container) and priced with the same table unless `options.featuresOptions` says otherwise.
+ * Creates component `id` of `kind` as its factory's `needs` ask: priced with the run's energy
+ * table, and — for a component that builds on an evaluator's results (`featuresEvaluator`, or
+ * its `features` option: a surrogate, a performance model reading analytical features) — with
+ * that evaluator's plugin loaded first (the component's factory creates it from the container)
+ * and priced with the same table unless `options.featuresOptions` says otherwise.
  */
-export async function createEvaluator(
-  registry: PluginRegistry, id: string, energy: EnergyTable | EnergyTableName, init: CreateOptions = {},
-): Promise<Evaluator> {
-  let options = await withEnergyTable(registry, 'evaluator', id, energy, init.options);
-  const needs = await registry.needs('evaluator', id);
+export async function createComponent<K extends PluginKind>(
+  registry: PluginRegistry, kind: K, id: string, energy: EnergyTable | EnergyTableName, init: CreateOptions = {},
+): Promise<ComponentOfKind[K]> {
+  let options = await withEnergyTable(registry, kind, id, energy, init.options);
+  const needs = await registry.needs(kind, id);
   const features = typeof options.features === 'string' ? options.features : needs.featuresEvaluator;
   if (features !== undefined) {
     options = { featuresOptions: await withEnergyTable(registry, 'evaluator', features, energy), ...options };
   }
-  return registry.evaluator(id, { ...init, options });
+  return registry.create(kind, id, { ...init, options });
+}
+
+/** {@link createComponent} for an evaluator. */
+export function createEvaluator(
+  registry: PluginRegistry, id: string, energy: EnergyTable | EnergyTableName, init: CreateOptions = {},
+): Promise<Evaluator> {
+  return createComponent(registry, 'evaluator', id, energy, init);
 }

@@ -77,6 +77,13 @@ concurrency: {analytical: 4, rtl: 2}
     expect(config.store).toBe(':memory:');
   });
 
+  it('reads an optional performance model as an id or {id, options}, absent by default', () => {
+    expect(parseRunConfig('workload: bert').model).toBeUndefined();
+    expect(parseRunConfig('workload: bert\nmodel: dosa').model).toEqual({ id: 'dosa', options: {} });
+    expect(parseRunConfig('workload: bert\nmodel: {id: starlight, options: {model: trained}}').model).toEqual({ id: 'starlight', options: { model: 'trained' } });
+    expect(problemsOf('workload: bert\nmodel: {id: dosa, option: {}}')).toEqual([expect.stringMatching(/^model.*unknown key "option"/)]);
+  });
+
   it('reports a wrong type with the key path, the value and what is allowed', () => {
     expect(problemsOf('workload: resnet50\nbudget:\n  trials: ten')).toEqual([
       'budget.trials: expected a positive integer, got "ten"; allowed: integer 1..1000000 (more with polaris run --force)',

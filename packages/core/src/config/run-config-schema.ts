@@ -16,6 +16,7 @@ import { hinted } from './config-hints.js';
  * evaluator: analytical         # evaluator plugin that scores points, or {id, options}
  * evaluators: [rtl]             # evaluators of other fidelities a multi-fidelity optimizer may ask for
  * optimizer: {id: random, options: {}}   # or `optimizer: random`, or a schedule: [{id: random, trials: 16}, {id: bayesian}]
+ * model: {id: dosa, options: {}}        # optional: the PerformanceModel of optimizers that use one (bayesian)
  * budget: {trials: 200, batch: 8}        # optional `minutes` (over all sessions) and `evaluations: {rtl: 100}`
  * space: {peDim: [2, 128], spKB: [1, 2048], accKB: [1, 2048]}  # narrows the template
  * energy: timeloop              # timeloop | dosa | path to a YAML energy table
@@ -65,12 +66,13 @@ function rangeSchema(key: keyof HardwareConfig) {
 
 /** A component chosen by plugin id, with options passed to its factory: `random` or `{id: random, options: {…}}`. */
 function componentSchema(kind: string, examples: string) {
+  const an = /^[aeiou]/.test(kind) ? 'an' : 'a';
   const object = hinted(
     z.strictObject({
-      id: hinted(z.string().regex(PLUGIN_ID), { expected: `an ${kind} plugin id`, allowed: examples }),
+      id: hinted(z.string().regex(PLUGIN_ID), { expected: `${an} ${kind} plugin id`, allowed: examples }),
       options: hinted(z.record(z.string(), z.unknown()), { expected: 'a mapping of options', allowed: `any mapping; validated by the ${kind}` }).default({}),
     }),
-    { expected: `an ${kind} id or {id, options}`, allowed: 'a plugin id, or a mapping with id and options' },
+    { expected: `${an} ${kind} id or {id, options}`, allowed: 'a plugin id, or a mapping with id and options' },
   );
   return z.preprocess((v) => (typeof v === 'string' ? { id: v } : v), object);
 }
@@ -151,6 +153,8 @@ export const runConfigSchema = hinted(
     evaluators: hinted(z.array(componentSchema('evaluator', 'e.g. analytical, rtl, or a plugin of yours')), {
       expected: 'a list of evaluators', allowed: 'evaluators of other fidelities an optimizer may ask for, e.g. [rtl] beside evaluator: analytical',
     }).default([]),
+    /** Absent: nothing is bound, and an optimizer that takes a model uses its own default (bayesian: the plain GP). */
+    model: componentSchema('model', 'a model plugin id, e.g. gp, starlight, dosa').optional(),
     retries: hinted(z.int().min(0).max(100), {
       expected: 'a number of retries', allowed: 'integer 0..100: extra evaluations, on resume, of a trial that failed recoverably (a hung or crashed simulator)',
     }).default(2),

@@ -56,6 +56,11 @@ export interface ComponentNeeds {
    * `DifferentiableModel`, the differentiable model that has the id of the run's evaluator.
    */
   readonly differentiableModel?: boolean;
+  /**
+   * The component (an optimizer such as bayesian) uses the container's `PerformanceModel` when
+   * the host binds one — the model the run config's `model:` names — and its own default else.
+   */
+  readonly performanceModel?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type DesignPoint, HardwareSpace, LayerDoesNotFitError, type Mapper, type PerformanceModel, type Sample, type Trial, type Workload,
+  type DesignPoint, HardwareSpace, LayerDoesNotFitError, type Mapper, type PerformanceModel, type Prediction, type Sample, type Trial, type Workload,
   hashDesignPoint,
 } from '@polaris/core';
 import { describeOptimizerContract, macsPerPeEvaluation, tinyWorkload } from '@polaris/core/testing';
@@ -17,8 +17,31 @@ describeOptimizerContract('bayesian', (seed, workload) => make(seed, workload), 
 describeOptimizerContract('bayesian (model from trial 3, EI, penalisation)',
   (seed, workload) => make(seed, workload, { warmup: 3, poolSize: 200, acquisition: 'ei', diversity: 'penalisation' }),
   () => ({ workload: tinyWorkload() }));
+describeOptimizerContract('bayesian (model from trial 3, a model that reads mappings, penalisation)',
+  (seed, workload) => make(seed, workload, { warmup: 3, poolSize: 16, diversity: 'penalisation' }, new HardwareSpace(), new MappingReadingModel()),
+  () => ({ workload: tinyWorkload() }));
 describeOptimizerContract('bayesian (model from trial 3, LCB, believer)',
   (seed, workload) => make(seed, workload, { warmup: 3, poolSize: 200 }), () => ({ workload: tinyWorkload() }));
+
+/**
+ * A model that reads mappings (no `predictHardware`, as Starlight and DOSA's predictor): ln of the
+ * toy EDP of each mapped point, σ 0.3. Records the sample counts it was fitted on and the points
+ * it was asked to predict.
+ */
+class MappingReadingModel implements PerformanceModel {
+  readonly id = 'mapping-reader';
+  readonly fitted: number[] = [];
+  readonly predicted: DesignPoint[][] = [];
+  async fit(samples: readonly Sample[]) { this.fitted.push(samples.length); }
+  async update() {}
+  async predict(points: readonly DesignPoint[], workload: Workload): Promise<Prediction> {
+    this.predicted.push([...points]);
+    const edp = (p: DesignPoint) => macsPerPeEvaluation(p, workload, { id: 'toy', version: '1', fidelity: 'analytical' }).edp;
+    return { mean: Float64Array.from(points, (p) => Math.log(edp(p))), std: new Float64Array(points.length).fill(0.3) };
+  }
+  async save() {}
+  async load() {}
+}
 
 const toyTrial = (point: DesignPoint, workload: Workload): Trial => ({
   point,
@@ -128,11 +151,24 @@ describe('BayesianOptimizer', () => {
     expect(await optimizer.ask(4)).toEqual([]);
   });
 
-  it('refuses a model that cannot predict unmapped hardware, naming the fix', () => {
-    const mappingOnly: PerformanceModel = {
-      id: 'starlight', fit: async () => undefined, update: async () => undefined, save: async () => undefined, load: async () => undefined,
-      predict: async () => ({ mean: new Float64Array(), std: new Float64Array() }),
-    };
-    expect(() => make(1, tinyWorkload(), {}, new HardwareSpace(), mappingOnly)).toThrow(/model "starlight" predicts only mapped design points.*plain GP/);
+  it('scores a mapped pool with a model that reads mappings, and picks exactly points it scored', async () => {
+    const workload = tinyWorkload();
+    const model = new MappingReadingModel();
+    const optimizer = make(4, workload, { warmup: 2, poolSize: 12, randomFraction: 0 }, new HardwareSpace(), model);
+    const history = await drive(optimizer, workload, 2, 1);
+    expect(model.predicted).toEqual([]); // warm-up: no model
+    const batch = await optimizer.ask(3);
+    expect(model.fitted).toEqual([2]);
+    expect(batch).toHaveLength(3);
+    const scored = model.predicted.flat();
+    expect(scored.length).toBeGreaterThan(3);
+    expect(scored.every((p) => p.mappings.length === workload.layers.length)).toBe(true);
+    const scoredHashes = new Set(scored.map(hashDesignPoint));
+    expect(batch.every((p) => scoredHashes.has(hashDesignPoint(p)))).toBe(true);
+    const told = new Set(history.map((p) => hardwareKey(p.hardware)));
+    expect(new Set(batch.map((p) => hardwareKey(p.hardware))).size).toBe(3);
+    expect(batch.some((p) => told.has(hardwareKey(p.hardware)))).toBe(false);
+    // The believer cannot condition this model on its picks: one prediction per ask serves every pick.
+    expect(model.predicted).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import { MappingSampler, NoFeasibleHardwareError, hardwareKey } from '../mapping
 import type { AcquisitionKind } from './acquisition.js';
 import { type BatchRanking, type DiversityRule, type HardwarePredictor, createBatchRanking } from './batch-ranking.js';
 import { type CandidatePool, drawCandidatePool } from './candidate-pool.js';
+import { MappedHardwarePredictor } from './mapped-hardware-predictor.js';
 
 /** Options of {@link BayesianOptimizer}; the defaults are Spotlight's / the issue's. */
 export interface BayesianOptimizerOptions {
@@ -14,7 +15,10 @@ export interface BayesianOptimizerOptions {
   readonly acquisition?: AcquisitionKind;
   /** κ of the lower confidence bound (default 1). */
   readonly kappa?: number;
-  /** Hardware candidates drawn and scored per ask (default 1,000); none of them is mapped. */
+  /**
+   * Hardware candidates drawn and scored per ask (default 1,000); none of them is mapped unless
+   * the model reads mappings (no `predictHardware`), which then maps every one.
+   */
   readonly poolSize?: number;
   /** Trials (by index) drawn at random before the model is used (default 10). */
   readonly warmup?: number;
@@ -70,6 +74,11 @@ interface Proposal {
  * no mapping leaves the batch and the next round picks a replacement. Told, pending and picked
  * hardware is never proposed again (equal hardware would give the same point).
  *
+ * A model that predicts unmapped hardware (`predictHardware`: the plain GP) scores the pool as
+ * it is. A model that reads mappings (Starlight, DOSA's predictor) scores it through a
+ * {@link MappedHardwarePredictor}: the whole pool is mapped first (its infeasible candidates
+ * dropped), so such a model wants a small `poolSize`.
+ *
  * No hidden history: an ask is a function of (seed, options, told trials in order, pending
  * points) — the model is refitted each ask as a function of the samples alone — so a fresh
  * optimizer told the stored trials asks exactly what the killed one would have. Failed trials
@@ -83,11 +92,11 @@ export class BayesianOptimizer implements Optimizer {
   /** Hardware asked but not yet told, in ask order. */
   private pending: HardwareConfig[] = [];
   private readonly root: Random;
-  private readonly predictor: HardwarePredictor;
+  /** The model's own `predictHardware`; undefined for a model that reads mappings. */
+  private readonly hardwarePredictor?: HardwarePredictor;
   private readonly settings: Required<BayesianOptimizerOptions>;
   private readonly sampler: MappingSampler;
 
-  /** @throws TypeError when the model cannot predict unmapped hardware (no `predictHardware`). */
   constructor(
     private readonly workload: Workload,
     mapper: Mapper,
@@ -97,10 +106,7 @@ export class BayesianOptimizer implements Optimizer {
     options: BayesianOptimizerOptions = {},
   ) {
     const predictHardware = model.predictHardware?.bind(model);
-    if (!predictHardware) {
-      throw new TypeError(`optimizer "bayesian" scores unmapped hardware candidates, but model "${model.id}" predicts only mapped design points (it has no predictHardware); use the plain GP (the default, model "gp")`);
-    }
-    this.predictor = { predictHardware };
+    if (predictHardware) this.hardwarePredictor = { predictHardware };
     this.root = new Random(seed);
     this.sampler = new MappingSampler(workload, mapper, space, seed);
     this.settings = {
@@ -152,9 +158,10 @@ export class BayesianOptimizer implements Optimizer {
       }
       const mapped = await Promise.all(proposals.map(async (p) => {
         const mappings = await this.sampler.mapAll(p.hardware, signal);
-        if (mappings) report();
+        if (mappings && !signal.aborted) report();
         return mappings;
       }));
+      signal.throwIfAborted(); // mappings answered from the cache (a mapped pool) do not look at the signal
       proposals.forEach(({ slot, hardware, candidate }, j) => {
         const mappings = mapped[j];
         if (mappings) slot.point = { hardware, mappings };
@@ -184,15 +191,17 @@ export class BayesianOptimizer implements Optimizer {
   ): Promise<ModelPhase> {
     await this.model.fit(samples);
     signal.throwIfAborted();
-    const pool = drawCandidatePool(this.space, this.root.fork(`pool-${index}`), {
+    const drawn = drawCandidatePool(this.space, this.root.fork(`pool-${index}`), {
       size: this.settings.poolSize, exclude: seen, centres: this.bestEncoded(samples), localFraction: this.settings.localFraction,
     });
+    const mapped = this.hardwarePredictor ? undefined : new MappedHardwarePredictor(this.model, this.sampler);
+    const pool = mapped ? await mapped.feasiblePool(drawn, signal) : drawn;
     const pending = [...this.pending, ...earlier];
     const pendingEncoded = new Float64Array(pending.length * this.space.dimension);
     pending.forEach((h, j) => this.space.encode(h, pendingEncoded, j * this.space.dimension));
     const best = Math.min(...samples.map((s) => Math.log(s.evaluation.edp)));
     const ranking = await createBatchRanking(this.settings.diversity, {
-      model: this.predictor, workload: this.workload, pool, best, pending, pendingEncoded,
+      model: this.hardwarePredictor ?? mapped!, workload: this.workload, pool, best, pending, pendingEncoded,
       acquisition: { kind: this.settings.acquisition, kappa: this.settings.kappa },
     });
     return { pool, ranking };

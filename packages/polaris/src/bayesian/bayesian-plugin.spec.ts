@@ -1,12 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { HardwareSpace, Mapper, PerformanceModel, hashDesignPoint } from '@polaris/core';
+import { HardwareSpace, Mapper, PerformanceModel, PluginRegistry, hashDesignPoint } from '@polaris/core';
 import { macsPerPeEvaluation, tinyWorkload } from '@polaris/core/testing';
 import { AnalyticalMapper } from '@polaris/analytical';
 import { OPTIMIZER_FACTORIES } from '../optimizer-factories.js';
 import { BayesianOptimizer } from './bayesian-optimizer.js';
 import { bayesianOptimizerFactory } from './bayesian-plugin.js';
 import { GaussianProcessModel } from './gaussian-process-model.js';
+import { gaussianProcessModelFactory } from './gaussian-process-plugin.js';
+
+const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 const schema = bayesianOptimizerFactory.optionsSchema!;
 const containerWith = (model?: PerformanceModel) => {
@@ -53,5 +57,24 @@ describe('bayesian optimizer factory', () => {
       .toThrow(/needs a Mapper bound/);
     expect(() => bayesianOptimizerFactory.create({ id: 'bayesian', seed: 1, container: containerWith(), options: schema.parse({}) }))
       .toThrow(/needs the run's workload/);
+  });
+
+  it('declares that it uses the container\'s PerformanceModel', () => {
+    expect(bayesianOptimizerFactory.needs).toEqual({ performanceModel: true });
+  });
+});
+
+describe('gp model factory', () => {
+  it('is the plugin\'s model "gp": the plain GP on the run\'s space and seed, its options checked', async () => {
+    const registry = new PluginRegistry({ baseDir: PACKAGE_DIR });
+    registry.add(PACKAGE_DIR);
+    expect(registry.ids('model')).toEqual(['gp']);
+    expect(registry.ids('optimizer')).toEqual(['random', 'bayesian', 'gradient', 'genetic']);
+    const space = new HardwareSpace({ peDim: [4, 32] });
+    const model = await registry.model('gp', { options: { restarts: 3 }, seed: 5, hardwareSpace: space });
+    expect(model).toBeInstanceOf(GaussianProcessModel);
+    expect(model.id).toBe('gp');
+    expect(gaussianProcessModelFactory.optionsSchema!.parse({})).toEqual({ restarts: 2, maxIterations: 50, maxFitSamples: 100, maxSamples: 300 });
+    await expect(registry.model('gp', { options: { restart: 3 } })).rejects.toThrow(/unknown option "restart"; gp takes restarts, maxIterations, maxFitSamples, maxSamples/);
   });
 });

@@ -32,13 +32,15 @@ function unknownOptionMessage(issue: { code?: string; keys?: readonly string[] }
 /**
  * The `bayesian` optimizer: GP Bayesian optimisation of the hardware over the encoded space,
  * each layer mapped by the run's Mapper. The model is the container's {@link PerformanceModel}
- * when one is bound (it must offer `predictHardware`), else the plain GP
- * ({@link GaussianProcessModel}) on the run's hardware space, seeded by the run's seed.
+ * when one is bound (the run config's `model:`; one that reads mappings scores a mapped pool),
+ * else the plain GP ({@link GaussianProcessModel}) on the run's hardware space, seeded by the
+ * run's seed.
  */
 export const bayesianOptimizerFactory = defineOptimizer({
   id: 'bayesian',
   description: 'GP Bayesian optimisation of the hardware (LCB or EI over a candidate pool, batches kept apart by a kriging believer or local penalisation), each layer mapped by the mapper',
   optionsSchema: z.strictObject(OPTIONS, { error: unknownOptionMessage }),
+  needs: { performanceModel: true },
   create: ({ options, seed, workload, container, hardwareSpace }) => {
     if (!workload) throw new Error('optimizer "bayesian" needs the run\'s workload in its context');
     if (!container.isBound(Mapper)) throw new Error('optimizer "bayesian" needs a Mapper bound in the container (the CLI binds the analytical mapper)');

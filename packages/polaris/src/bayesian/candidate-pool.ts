@@ -67,3 +67,12 @@ export function drawCandidatePool(space: HardwareSpace, random: Random, options:
   hardware.forEach((h, i) => space.encode(h, encoded, i * d));
   return { hardware, encoded, dimension: d, uniform };
 }
+
+/** The candidates of `pool` whose `keep` entry is true, in pool order (so the uniform ones still come first). */
+export function keepCandidates(pool: CandidatePool, keep: readonly boolean[]): CandidatePool {
+  const d = pool.dimension;
+  const rows = pool.hardware.flatMap((_, i) => (keep[i] ? [i] : []));
+  const encoded = new Float64Array(rows.length * d);
+  rows.forEach((row, j) => encoded.set(pool.encoded.subarray(row * d, (row + 1) * d), j * d));
+  return { hardware: rows.map((row) => pool.hardware[row]), encoded, dimension: d, uniform: rows.filter((row) => row < pool.uniform).length };
+}
