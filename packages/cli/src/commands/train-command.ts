@@ -169,6 +169,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       `  Starlight: ${high.samples.length} high-fidelity layer samples (${highSource === 'csv' ? `FireSim CSV ${flags.csv}` : highSource}), transferred in ${seconds(report.transferMs)}; saved to ${outDir}`,
       `  Starlight-Low training: ${JSON.stringify(lowTraining)}`,
       `  Starlight training: ${JSON.stringify(training.model.metadata.training)}`,
+      `  calibration on held-out layers: ${calibrationLine(training.model.metadata.calibration)}`,
       `use it: polaris predict --model ${flags.out} --workload ${names[0]}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -179,4 +180,12 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     await mapper?.close?.();
     store?.close();
   }
+}
+
+/** One line on a Starlight model's calibration (see @polaris/starlight's calibration.ts). */
+function calibrationLine(c: import('@polaris/starlight').StarlightMetadata['calibration']): string {
+  if (!c) return 'none (too few layers to hold some out; σ is the GP\'s own)';
+  const target = (t: { meanShrinkage: number; sigmaScale: number }) => `mean ${t.meanShrinkage === 0 ? 'the analytical prior' : `prior + ${t.meanShrinkage} × residual`}, σ × ${t.sigmaScale.toFixed(2)}`;
+  return `${c.heldOutRows} rows of ${c.heldOutGroups} layers; cycles: ${target(c.cycles)}; energy: ${target(c.energy)}; `
+    + `ln EDP coverage ±1σ ${c.edpCoverage[0].toFixed(2)}, ±2σ ${c.edpCoverage[1].toFixed(2)} (a calibrated Gaussian: 0.68, 0.95)`;
 }

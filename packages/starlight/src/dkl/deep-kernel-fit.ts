@@ -193,10 +193,13 @@ export class DeepKernelFit {
 
   /**
    * GP residual predictions (natural-log units) on `validation` rows with GPs conditioned on the
-   * current encoder: per target the mean and σ of ln(truth) − ln(prior), each of length
+   * current encoder, with the final model's variance and inducing rows (so that a calibration
+   * fitted on them fits the model it is kept with): per target the mean and σ of ln(truth) − ln(prior), each of length
    * `validation.rows`.
    */
-  validationResiduals(validation: LayerTable): Record<GpTarget, { readonly mean: Float32Array; readonly std: Float32Array }> {
+  validationResiduals(
+    validation: LayerTable, rows: { readonly varianceRows: number; readonly inducingRows: number },
+  ): Record<GpTarget, { readonly mean: Float32Array; readonly std: Float32Array }> {
     const { d, h, width } = this;
     const zs = Float64Array.from(this.inputs(this.standardiseLatent(this.latent()), null), Math.fround);
     const latentV = tf.tidy(() => {
@@ -207,7 +210,7 @@ export class DeepKernelFit {
     const zv = tf.tensor2d(Float32Array.from(kernelInputs(this.standardiseLatent(Float64Array.from(latentV)), hardwareV, validation.rows, d, h)), [validation.rows, width]);
     const out = {} as Record<GpTarget, { mean: Float32Array; std: Float32Array }>;
     for (const t of GP_TARGETS) {
-      const gp = new LatentGp(zs, this.targets[t].ys, this.n, width, this.state(t));
+      const gp = new LatentGp(zs, this.targets[t].ys, this.n, width, this.state(t), rows.varianceRows, rows.inducingRows);
       out[t] = tf.tidy(() => {
         const p = gp.predict(zv);
         return { mean: p.mean.dataSync() as Float32Array, std: p.std.dataSync() as Float32Array };

@@ -213,14 +213,15 @@ export class Starlight {
       fit.fitHyperparameters({
         seed, restarts: options.hyperparameterRestarts ?? 1, iterations: options.hyperparameterIterations ?? 100, rows: options.hyperparameterRows ?? 200,
       });
+      const varianceRows = options.varianceRows ?? DEFAULT_VARIANCE_ROWS;
+      const inducingRows = options.inducingRows ?? DEFAULT_INDUCING_ROWS;
       // Scored on the validation rows at the checkpoints.
       const score = (step: number) => {
-        if (validation?.checkpoints.includes(step)) scored.push(scoreCheckpoint(step, validation.table, fit.validationResiduals(validation.table)));
+        if (!validation?.checkpoints.includes(step)) return;
+        scored.push(scoreCheckpoint(step, validation.table, fit.validationResiduals(validation.table, { varianceRows, inducingRows })));
       };
       score(0);
       const perRow = fit.fineTune(steps, fineTuneStep(options), score);
-      const varianceRows = options.varianceRows ?? DEFAULT_VARIANCE_ROWS;
-      const inducingRows = options.inducingRows ?? DEFAULT_INDUCING_ROWS;
       const result = fit.finish(varianceRows, inducingRows);
       const metadata: StarlightMetadata = {
         kind: 'polaris/starlight', format: 1, featurizerVersion: FEATURIZER_VERSION, low: low.metadata,
