@@ -43,20 +43,29 @@ export function archiveRun(dir: string, run: BenchRunData, provenance?: RunProve
   return file;
 }
 
-/** Every archived run in `dir` (none when it does not exist), file-name order. */
-export function readArchive(dir: string): BenchRunData[] {
+/** Every archive file of this version in `dir` (none when it does not exist), file-name order. */
+function readArchiveFiles(dir: string): ArchiveFile[] {
   if (!existsSync(dir)) return [];
-  const runs: BenchRunData[] = [];
+  const docs: ArchiveFile[] = [];
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
     const doc = JSON.parse(readFileSync(join(dir, name), 'utf8')) as ArchiveFile;
     if (doc.version !== ARCHIVE_VERSION) {
       console.warn(`bench:search: ${join(dir, name)} has archive version ${doc.version}, not ${ARCHIVE_VERSION}; ignored`);
       continue;
     }
-    const { version: _v, provenance: _p, ...run } = doc;
-    runs.push({ ...run, running: 0 });
+    docs.push(doc);
   }
-  return runs;
+  return docs;
+}
+
+/** Every archived run in `dir` (none when it does not exist), file-name order. */
+export function readArchive(dir: string): BenchRunData[] {
+  return readArchiveFiles(dir).map(({ version: _v, provenance: _p, ...run }) => ({ ...run, running: 0 }));
+}
+
+/** The mapper-worker settings the archived runs in `dir` recorded ('not recorded' for runs without provenance). */
+export function archivedMapperWorkers(dir: string): string[] {
+  return [...new Set(readArchiveFiles(dir).map((doc) => doc.provenance?.mapperWorkers ?? 'not recorded'))];
 }
 
 /**

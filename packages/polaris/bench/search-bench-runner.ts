@@ -94,9 +94,30 @@ function codeState(root: string): { head: string; dirty: string[] } {
   }
 }
 
+/** One session of one run, as the journal (<benchDir>/sessions.jsonl) keeps it. */
+export interface JournalEntry {
+  readonly run: string;
+  readonly kind: string;
+  readonly startedAt: string;
+  readonly wallMs: number;
+  /** Exit code, or the signal that ended it (absent if neither is known). */
+  readonly exit?: number | string;
+  /** 1-minute load average at the start and the end of the session. */
+  readonly load1?: number[];
+  readonly head: string;
+  readonly dirty: string[];
+}
+
 /** One line per session of a run in <benchDir>/sessions.jsonl: when, which code, how it ended. */
-function journal(paths: BenchPaths, entry: object): void {
+function journal(paths: BenchPaths, entry: JournalEntry): void {
   appendFileSync(join(paths.benchDir, 'sessions.jsonl'), `${JSON.stringify(entry)}\n`);
+}
+
+/** Every session in the journal, oldest first (none when there is no journal). */
+export function readJournal(paths: BenchPaths): JournalEntry[] {
+  const file = join(paths.benchDir, 'sessions.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalEntry);
 }
 
 /** Every run the report knows: the committed archive, then the store's runs it does not hold. */
@@ -114,15 +135,11 @@ export function pendingRuns(paths: BenchPaths, plan: readonly PlannedRun[]): Pla
 
 /** Sessions of a run from the journal: the code and load it ran on. */
 function provenance(paths: BenchPaths, stem: string): RunProvenance {
-  const file = join(paths.benchDir, 'sessions.jsonl');
-  const sessions = existsSync(file)
-    ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { run: string; head: string; dirty: string[]; load1: number[] })
-      .filter((e) => e.run === stem)
-    : [];
+  const sessions = readJournal(paths).filter((e) => e.run === stem);
   return {
     heads: [...new Set(sessions.map((e) => (e.dirty.length > 0 ? `${e.head}+dirty` : e.head)))],
     mapperWorkers: process.env['POLARIS_MAPPER_WORKERS'] ?? 'default (one per core)',
-    load1: sessions.map((e) => e.load1),
+    load1: sessions.map((e) => e.load1 ?? []),
   };
 }
 

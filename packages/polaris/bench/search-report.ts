@@ -3,11 +3,12 @@
  * search-strategies.md (status, targets, tables) and search-summary.json, under the docs folder.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { BENCH_OPTIMIZERS, BENCH_SEEDS, BENCH_WORKLOADS, BENCH_MINUTES } from './search-bench-plan.js';
-import { archiveCompleteRuns, type BenchPaths } from './search-bench-runner.js';
+import { archivedMapperWorkers } from './search-bench-archive.js';
+import { archiveCompleteRuns, readJournal, type BenchPaths } from './search-bench-runner.js';
 import { renderSvg, workloadChartSpec } from './search-charts.js';
 import { judgeTargets, loadSummary, type SeedResult, type StrategySummary, type WorkloadSummary } from './search-summary.js';
 
@@ -18,14 +19,8 @@ const r = (x: number | undefined, best: number | undefined): string => (x === un
 function machineLine(paths: BenchPaths): string {
   let up = '';
   try { up = execFileSync('uptime', { encoding: 'utf8' }).trim(); } catch { up = 'uptime unavailable'; }
-  const pools = new Set<string>();
-  if (existsSync(paths.archiveDir)) {
-    for (const f of readdirSync(paths.archiveDir).filter((n) => n.endsWith('.json'))) {
-      const doc = JSON.parse(readFileSync(join(paths.archiveDir, f), 'utf8')) as { provenance?: { mapperWorkers?: string } };
-      pools.add(doc.provenance?.mapperWorkers ?? 'not recorded');
-    }
-  }
-  const recorded = pools.size > 0 ? [...pools].join(', ') : 'no archived run';
+  const pools = archivedMapperWorkers(paths.archiveDir);
+  const recorded = pools.length > 0 ? pools.join(', ') : 'no archived run';
   return `\`uptime\` at report time: \`${up}\`; Node ${process.version}; ${availableParallelism()} cores; mapper workers of the archived runs (POLARIS_MAPPER_WORKERS; 0 = in-process): ${recorded}.`;
 }
 
@@ -84,9 +79,8 @@ function statusLines(summary: readonly WorkloadSummary[]): string[] {
 
 /** The sessions journal: which code each session of a run ran (others edit the checkout meanwhile). */
 function sessionLines(paths: BenchPaths): string[] {
-  const file = join(paths.benchDir, 'sessions.jsonl');
-  if (!existsSync(file)) return [];
-  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { run: string; startedAt: string; wallMs: number; exit: number | string; head: string; dirty: string[]; load1?: number[] });
+  const rows = readJournal(paths);
+  if (rows.length === 0) return [];
   return [
     '## Sessions (code each run ran)', '',
     'Uncommitted source files (outside bench/) in the checkout when the session started — the runs execute the working tree.', '',
