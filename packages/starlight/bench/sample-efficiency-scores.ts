@@ -3,6 +3,7 @@
  * (Spearman ρ, MAPE, σ coverage), the median over seeds per model × n, DOSA's best, and the
  * samples each model needs to reach it. Pure: no files, no models.
  */
+import { coverage } from '../src/dkl/calibration.js';
 import { type DatasetSample, meanAbsolutePercentageError, spearman } from '../src/index.js';
 
 export const METRIC_TARGETS = ['cycles', 'energy', 'edp'] as const;
@@ -46,14 +47,9 @@ export function scorePrediction(prediction: ModelPrediction, samples: readonly D
   for (const t of METRIC_TARGETS) out[t] = { rho: spearman(pred[t], truth[t]), mape: meanAbsolutePercentageError(pred[t], truth[t]) };
   const { stdLogCycles: sc, stdLogEnergy: se } = prediction;
   if (!sc || !se) return out;
-  let in1 = 0;
-  let in2 = 0;
-  for (let i = 0; i < n; i++) {
-    const z = Math.abs(Math.log(truth.edp[i]) - (prediction.logCycles[i] + prediction.logEnergy[i])) / Math.hypot(sc[i], se[i]);
-    if (z <= 1) in1++;
-    if (z <= 2) in2++;
-  }
-  return { ...out, edpCoverage: { within1: in1 / n, within2: in2 / n } };
+  const errors = Float64Array.from(samples, (_, i) => Math.log(truth.edp[i]) - (prediction.logCycles[i] + prediction.logEnergy[i]));
+  const [within1, within2] = coverage(errors, Float64Array.from(samples, (_, i) => Math.hypot(sc[i], se[i])));
+  return { ...out, edpCoverage: { within1, within2 } };
 }
 
 /** Median of the numbers (NaN and null — NaN as JSON stores it — are ignored); NaN when none is left. */
