@@ -33,6 +33,11 @@ export interface StarlightCalibration {
   readonly edpCoverage: readonly [number, number];
 }
 
+/** A calibrated σ (natural-log units) from the GP's σ of the same target. */
+export function calibratedStd(t: TargetCalibration, std: number): number {
+  return t.sigmaScale * std;
+}
+
 /** The identity: what an uncalibrated model (or one saved before calibration existed) uses. */
 export const IDENTITY_CALIBRATION: TargetCalibration = { meanShrinkage: 1, sigmaScale: 1 };
 

@@ -33,7 +33,7 @@ import { type LayerTable, type LogTargets, analyticalPriorFromFeatures } from '.
 import { ModelFileError, loadTensorFile, saveTensorFile } from '../model/tensor-file.js';
 import { type StarlightLow, type StarlightLowMetadata, checkModelMetadata, retrainAdvice, starlightLowWidths } from '../low/starlight-low.js';
 import { DeepKernelFit, type FineTuneStep } from './deep-kernel-fit.js';
-import { type ScoredCheckpoint, type ShrinkageCriterion, type StarlightCalibration, IDENTITY_CALIBRATION, chooseCheckpoint, scoreCheckpoint, validationSplit } from './calibration.js';
+import { type ScoredCheckpoint, type ShrinkageCriterion, type StarlightCalibration, IDENTITY_CALIBRATION, calibratedStd, chooseCheckpoint, scoreCheckpoint, validationSplit } from './calibration.js';
 import { foldedLatentNetwork } from './folded-latent-network.js';
 import { HARDWARE_COLUMN } from './kernel-inputs.js';
 import { DEFAULT_VARIANCE_ROWS, LatentGp, type LatentGpState } from './latent-gp.js';
@@ -313,9 +313,9 @@ export class Starlight {
       for (let k = 0; k < count; k++) {
         const r = start + k;
         out.logCycles.mean[r] = base.logCycles[r] + c.meanShrinkage * cm[k];
-        out.logCycles.std[r] = c.sigmaScale * cs[k];
+        out.logCycles.std[r] = calibratedStd(c, cs[k]);
         out.logEnergy.mean[r] = base.logEnergy[r] + e.meanShrinkage * em[k];
-        out.logEnergy.std[r] = e.sigmaScale * es[k];
+        out.logEnergy.std[r] = calibratedStd(e, es[k]);
         out.logEdp.mean[r] = out.logCycles.mean[r] + out.logEnergy.mean[r];
         out.logEdp.std[r] = Math.hypot(out.logCycles.std[r], out.logEnergy.std[r]);
       }
