@@ -8,9 +8,10 @@
  * between encoder turns) and one with encoder fine-tuning.
  *
  * Run: `npm run bench:speed -w @polaris/starlight` (options: `--epochs 30`, `--per-layer 150`,
- * `--sizes 100,200,400,800`, `--repeats 5`).
+ * `--sizes 100,200,400,800`, `--repeats 5`, `--workers 2` for the worker-thread pool's rate).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Random } from '@polaris/core';
 import { analyzeLayer } from '@polaris/analytical';
@@ -19,6 +20,7 @@ import { DosaPredictor } from '../src/dosa/dosa-predictor.js';
 import { Starlight } from '../src/dkl/starlight.js';
 import { FEATURE_LENGTH, featurize } from '../src/features/featurizer.js';
 import { StarlightLow } from '../src/low/starlight-low.js';
+import { StarlightPredictionPool } from '../src/prediction-pool/index.js';
 import { layerTableFromSamples, selectRows } from '../src/model/layer-table.js';
 import { cachedAnalyticalCorpus } from './analytical-corpus.js';
 import { importFiresimSamples } from './sample-efficiency-sources.js';
@@ -27,10 +29,12 @@ const { values } = parseArgs({
   options: {
     epochs: { type: 'string', default: '30' }, 'per-layer': { type: 'string', default: '150' },
     sizes: { type: 'string', default: '100,200,400,800,1200' }, repeats: { type: 'string', default: '5' }, batch: { type: 'string', default: '10000' },
+    workers: { type: 'string', default: String(availableParallelism()) },
   },
 });
 const repeats = Number(values.repeats);
 const batch = Number(values.batch);
+const workers = Number(values.workers);
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const timeMs = (f: () => void) => {
   const t = performance.now();
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
 
   const rows: {
     n: number; transferS: number; perSecond: number; sigma64PerSecond: number; exactSigmaPerSecond: number; inducing128Sigma64PerSecond: number;
-    update10Ms: number; update10EncoderMs: number;
+    update10Ms: number; update10EncoderMs: number; pooledPerSecond: number;
   }[] = [];
   /** Median ms of `Starlight.update` with the model's n rows plus 10 more (the model is unchanged by an update). */
   const updateMs = async (model: Starlight, order: number[], n: number, fineTuneEvery: number) => {
@@ -73,6 +77,22 @@ async function main(): Promise<void> {
     model.predict(query.features, query.rows); // warm-up
     const ms = median(Array.from({ length: repeats }, () => timeMs(() => model.predict(query.features, query.rows))));
     return (batch / ms) * 1000;
+  };
+  /** The same batch on a pool of `workers` threads (each loads the model saved to a temporary directory). */
+  const pooledRate = async (model: Starlight) => {
+    const pool = await StarlightPredictionPool.fromModel(model, { workers });
+    try {
+      await pool.predict(query.features, query.rows); // warm-up: starts the threads and loads the model in each
+      const times: number[] = [];
+      for (let r = 0; r < repeats; r++) {
+        const started = performance.now();
+        await pool.predict(query.features, query.rows);
+        times.push(performance.now() - started);
+      }
+      return (batch / median(times)) * 1000;
+    } finally {
+      await pool.close();
+    }
   };
   for (const n of values.sizes!.split(',').map(Number)) {
     const order = new Random(n).shuffle(Array.from({ length: high.rows }, (_, i) => i));
@@ -93,9 +113,10 @@ async function main(): Promise<void> {
     // The first update after a transfer is a GP-only one (default fineTuneEvery); fineTuneEvery 1 forces an encoder turn.
     const update10Ms = await updateMs(model, order, subset.rows, 5);
     const update10EncoderMs = await updateMs(model, order, subset.rows, 1);
-    rows.push({ n: subset.rows, transferS: transferMs / 1000, perSecond, sigma64PerSecond, exactSigmaPerSecond, inducing128Sigma64PerSecond, update10Ms, update10EncoderMs });
+    const pooledPerSecond = await pooledRate(model);
+    rows.push({ n: subset.rows, transferS: transferMs / 1000, perSecond, sigma64PerSecond, exactSigmaPerSecond, inducing128Sigma64PerSecond, update10Ms, update10EncoderMs, pooledPerSecond });
     const fmt = (v: number) => Math.round(v).toLocaleString('en');
-    console.log(`n=${subset.rows}: transfer ${(transferMs / 1000).toFixed(1)} s; predictions/s (batch ${batch}, median of ${repeats}): ${fmt(perSecond)} with the mean from ≤${model.metadata.inducingRows ?? 'all'} and σ from ≤${model.metadata.varianceRows ?? 'all'} rows, ${fmt(sigma64PerSecond)} from ≤64 rows, ${fmt(exactSigmaPerSecond)} exact mean and σ, ${fmt(inducing128Sigma64PerSecond)} mean from 128 inducing rows and σ from 64; update +10 rows ${fmt(update10Ms)} ms (GP only), ${fmt(update10EncoderMs)} ms (with encoder fine-tuning)`);
+    console.log(`n=${subset.rows}: transfer ${(transferMs / 1000).toFixed(1)} s; predictions/s (batch ${batch}, median of ${repeats}): ${fmt(perSecond)} with the mean from ≤${model.metadata.inducingRows ?? 'all'} and σ from ≤${model.metadata.varianceRows ?? 'all'} rows, ${fmt(sigma64PerSecond)} from ≤64 rows, ${fmt(exactSigmaPerSecond)} exact mean and σ, ${fmt(inducing128Sigma64PerSecond)} mean from 128 inducing rows and σ from 64, ${fmt(pooledPerSecond)} default on ${workers} worker threads; update +10 rows ${fmt(update10Ms)} ms (GP only), ${fmt(update10EncoderMs)} ms (with encoder fine-tuning)`);
     model.dispose();
   }
 
@@ -118,7 +139,7 @@ async function main(): Promise<void> {
   console.log(`DOSA predictor (baseline, same batch): ${Math.round((batch / dosaMs) * 1000).toLocaleString('en')} predictions/s`);
 
   const result = {
-    backend: activeBackendName(), batch, repeats, pretrain: { rows: lowTable.rows, epochs: Number(values.epochs), seconds: pretrainMs / 1000 },
+    backend: activeBackendName(), batch, repeats, workers, load1: loadavg()[0], pretrain: { rows: lowTable.rows, epochs: Number(values.epochs), seconds: pretrainMs / 1000 },
     starlight: rows, endToEndPerSecond: (batch / endToEndMs) * 1000, dosaPerSecond: (batch / dosaMs) * 1000,
   };
   mkdirSync('polaris-runs/bench', { recursive: true });

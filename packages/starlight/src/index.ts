@@ -17,6 +17,7 @@ export * from './datasets/index.js';
 export * from './model/index.js';
 export * from './low/index.js';
 export * from './dkl/index.js';
+export * from './prediction-pool/index.js';
 export * from './metrics/index.js';
 export * from './surrogate/index.js';
 export * from './training/index.js';

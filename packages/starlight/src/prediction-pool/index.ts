@@ -1,0 +1,2 @@
+export * from './starlight-prediction-pool.js';
+export * from './packed-prediction.js';
