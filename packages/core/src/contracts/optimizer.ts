@@ -51,6 +51,15 @@ export interface Optimizer {
   ask(n: number, context?: AskContext): Promise<Proposal[]> | Proposal[];
   /** Reports results of earlier asks (or stored trials, on resume). */
   tell(trials: readonly Trial[]): void;
+  /**
+   * For an optimizer that ends asks at fixed trial counts (a schedule, at each stage's end): the
+   * most points an ask made after `asked` trials (told or pending) returns, at least 1. It must
+   * depend on `asked` alone — not on what was told or asked so far — so that a fresh optimizer
+   * answers as the one that made the asks: a resume uses it to find where the stored trials'
+   * asks began (each ask `min(batch, askLimit(start))` points, but perhaps the last). Absent: an
+   * ask returns fewer points than asked only when the space is used up.
+   */
+  askLimit?(asked: number): number;
 }
 /** DI token for {@link Optimizer}. */
 export const Optimizer = Symbol.for('polaris.Optimizer');

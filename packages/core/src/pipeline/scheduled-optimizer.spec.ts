@@ -5,39 +5,7 @@ import { MemoryStore } from '../store/memory-store.js';
 import { describeOptimizerContract } from '../testing/optimizer-contract.js';
 import { runSearch } from './run-search.js';
 import { ScheduledOptimizer } from './scheduled-optimizer.js';
-import { DigestOptimizer, hashDelay, options, ToyEvaluator, workload } from './search-test-doubles.js';
-
-/** A history-sensitive stage that also records what it was told and asked. */
-class RecordingStage extends DigestOptimizer {
-  readonly asked: number[] = [];
-  override ask(n: number) {
-    this.asked.push(n);
-    return super.ask(n);
-  }
-}
-
-/**
- * A recording stage with `limit` proposals in all, counted from trial 0 (as `gradient` with
- * `starts:`): asked past them it proposes fewer, then none, however much it is told.
- */
-class FiniteStage extends DigestOptimizer {
-  /** The n of every ask, as requested. */
-  readonly asked: number[] = [];
-  private inFlight = 0;
-  constructor(seed: number, private readonly limit: number) {
-    super(seed);
-  }
-  override ask(n: number) {
-    this.asked.push(n);
-    const points = super.ask(Math.max(0, Math.min(n, this.limit - this.told.length - this.inFlight)));
-    this.inFlight += points.length;
-    return points;
-  }
-  override tell(trials: readonly Trial[]) {
-    super.tell(trials);
-    this.inFlight = Math.max(0, this.inFlight - trials.length);
-  }
-}
+import { DigestOptimizer, FiniteStage, hashDelay, options, RecordingStage, ToyEvaluator, workload } from './search-test-doubles.js';
 
 /** A search of `trials` trials in batches of 4 with [a stage of `limit` proposals but trials: 100, a recording stage]. */
 async function exhaustFirstStage(limit: number, trials: number) {
@@ -128,9 +96,14 @@ describe('ScheduledOptimizer', () => {
       budget: { trials: 40, batch: 4 },
     })).done;
     expect(a.asked).toEqual([4]);
-    expect(b.asked).toEqual([1, 4, 2]); // trials 3–9: its end stays at 5 + 5
+    expect(b.asked).toEqual([1, 1, 4, 1]); // trials 3–9: its end stays at 5 + 5, and an ask still stops at a's end (5)
     expect(c.asked).toEqual([4, 4]); // trials 10–12, then nothing
     expect(summary).toMatchObject({ trials: 13, stoppedBy: 'exhausted' });
+  });
+
+  it('says before any ask where its asks end: at every stage\'s end, whichever stages run out', () => {
+    const fresh = new ScheduledOptimizer([{ optimizer: new FiniteStage(1, 3), trials: 6 }, { optimizer: new DigestOptimizer(2), trials: 2 }, { optimizer: new DigestOptimizer(3) }]);
+    expect([0, 3, 5, 6, 7, 8, 40].map((asked) => fresh.askLimit(asked))).toEqual([6, 3, 1, 2, 1, Infinity, Infinity]);
   });
 
   it('resumes a kill in the stage that took over to the trials of the uninterrupted run', async () => {

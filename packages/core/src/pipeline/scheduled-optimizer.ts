@@ -11,16 +11,20 @@ export interface OptimizerStage {
  * A schedule of optimizers as data (Ax's generation strategy: `random for 16 trials, then
  * bayesian`): stage k proposes trials while fewer than the first k stages' `trials` have been
  * asked. A stage that takes over is first told every earlier trial, and from then on every
- * trial told; at the end of a stage's `trials` an ask does not cross into the next stage (it
- * returns fewer points instead).
+ * trial told; an ask never crosses the end of a stage's `trials` (it returns fewer points
+ * instead), so the next stage's first ask is told every trial before it.
  *
  * A stage that runs out early — it proposes fewer points than asked, as `gradient` with
  * `starts:` or `bayesian` in a used-up space do — hands over to the next stage at once: the
  * rest of that ask comes from the next stage (told every trial told so far; the exhausted
- * stage's points of the same ask reach it with the next `tell`), so batches stay full, which
- * is what an exact resume relies on. The next stage keeps its own end (the `trials` of every
- * stage up to it, counted from trial 0), so it also gets the trials the exhausted one left.
+ * stage's points of the same ask reach it with the next `tell`). The next stage keeps its own
+ * end (the `trials` of every stage up to it, counted from trial 0), so it also gets the trials
+ * the exhausted one left; an ask still stops at the exhausted stage's end.
  * Only the last stage's running out ends the schedule (an ask returns nothing).
+ *
+ * So where an ask ends depends on the trial count alone ({@link askLimit}), never on which
+ * stages ran out: a resume cuts the stored trials into the asks that made them, re-asks a
+ * partly stored last one from the same history, and follows the uninterrupted run.
  *
  * Like its stages it keeps no hidden history: a fresh schedule told the same trials asks the
  * same next points, so runs resume exactly. A fresh schedule finds an exhausted stage again by
@@ -60,16 +64,24 @@ export class ScheduledOptimizer implements Optimizer {
     return { stage: this.stages.length - 1, left: Number.POSITIVE_INFINITY };
   }
 
+  /**
+   * The most points an ask after `asked` trials returns: those left before the next stage's end
+   * (∞ in the last stage), whichever stages ran out.
+   */
+  askLimit(asked: number): number {
+    return this.stageAt(asked).left;
+  }
+
   async ask(n: number, context?: AskContext): Promise<Proposal[]> {
     const proposals: Proposal[] = [];
     while (proposals.length < n) {
       const asked = this.history.length + this.pending + proposals.length;
       const stage = Math.max(this.stageAt(asked).stage, this.firstOpen);
-      const want = Math.min(n - proposals.length, this.end(stage) - asked);
+      const want = Math.min(n - proposals.length, this.askLimit(asked));
       this.activate(stage);
       const points = (await this.stages[stage].optimizer.ask(want, context)).slice(0, want);
       proposals.push(...points);
-      if (points.length === want) break; // full, or the end of this stage's trials: a shorter batch
+      if (points.length === want) break; // full, or a stage's end: a shorter batch
       if (stage === this.stages.length - 1) break; // the last stage ran out: so does the schedule
       this.firstOpen = stage + 1;
     }

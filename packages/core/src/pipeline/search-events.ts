@@ -8,6 +8,7 @@ import { workloadHash } from '../domain/workload-hash.js';
 import { RunLease } from './run-lease.js';
 import { askUnlessStopped, evaluateSlots, type Slot } from './search-slots.js';
 import type { BestTrial, SearchEvent, SearchOptions, SearchStop, SearchSummary } from './search-event.js';
+import { storedAsks } from './stored-asks.js';
 import { recordResult, recordTrial, retryable } from './trial-records.js';
 
 /**
@@ -178,11 +179,13 @@ class SearchLoop {
   }
 
   /**
-   * Tells the optimizer the trials the store already has for this run, batch by batch as they
-   * were asked, after retrying those that failed recoverably (see {@link retryStored}). A killed
-   * run may have stored only part of its last batch; those trials are kept as the {@link tail}
-   * and the batch is asked again, so a deterministic optimizer proposes the same points and the
-   * resumed run follows the uninterrupted sequence exactly.
+   * Tells the optimizer the trials the store already has for this run, ask by ask as they were
+   * asked ({@link storedAsks}: an ask may be shorter than the batch where the optimizer's
+   * `askLimit` ends it), after retrying those that failed recoverably (see {@link retryStored}).
+   * A killed run may have stored only part of its last ask (or the budget cut it short); those
+   * trials are kept as the {@link tail} and the ask is made again, told what it was told then,
+   * so a deterministic optimizer proposes the same points and the resumed run follows the
+   * uninterrupted sequence exactly.
    * @returns the stored trials as they stand after the retries.
    */
   private async resume(stored: TrialRecord[]): Promise<TrialRecord[]> {
@@ -193,10 +196,13 @@ class SearchLoop {
       const result = recordResult(record);
       if (result.ok && record.fidelity === undefined) this.considerBest(record.index, record.pointHash, record.point, result, false);
     }
+    const { optimizer, budget } = this.options;
     const contiguous = records.every((r, k) => r.index === k);
-    const batch = Math.floor(this.options.budget.batch);
-    const told = contiguous ? records.length - (records.length % batch) : records.length;
-    this.options.optimizer.tell(records.slice(0, told).map(recordTrial));
+    const asks = contiguous
+      ? storedAsks(records.length, budget.batch, (asked) => optimizer.askLimit?.(asked))
+      : [{ start: 0, end: records.length, complete: true }];
+    const told = asks.at(-1)!.complete ? records.length : asks.at(-1)!.start;
+    for (const ask of asks) if (ask.end <= told) optimizer.tell(records.slice(ask.start, ask.end).map(recordTrial));
     this.tail = records.slice(told);
     this.resumed = stored.filter((t) => !t.running).length;
     this.done = records.length;

@@ -53,6 +53,38 @@ export class DigestOptimizer implements Optimizer {
   }
 }
 
+/** A history-sensitive stage that also records the n of every ask. */
+export class RecordingStage extends DigestOptimizer {
+  readonly asked: number[] = [];
+  override ask(n: number): DesignPoint[] {
+    this.asked.push(n);
+    return super.ask(n);
+  }
+}
+
+/**
+ * A recording stage with `limit` proposals in all, counted from trial 0 (as `gradient` with
+ * `starts:`): asked past them it proposes fewer, then none, however much it is told.
+ */
+export class FiniteStage extends DigestOptimizer {
+  /** The n of every ask, as requested. */
+  readonly asked: number[] = [];
+  private inFlight = 0;
+  constructor(seed: number, private readonly limit: number) {
+    super(seed);
+  }
+  override ask(n: number): DesignPoint[] {
+    this.asked.push(n);
+    const points = super.ask(Math.max(0, Math.min(n, this.limit - this.told.length - this.inFlight)));
+    this.inFlight += points.length;
+    return points;
+  }
+  override tell(trials: readonly Trial[]): void {
+    super.tell(trials);
+    this.inFlight = Math.max(0, this.inFlight - trials.length);
+  }
+}
+
 /**
  * A real toy evaluator (MACs/peDim² cycles) whose per-point delay comes from `delayOf`, so
  * completion order can differ from ask order. peDim 2 fails (recoverable). Counts computations,

@@ -164,6 +164,22 @@ export function describeOptimizerContract(
       expect(turns).toBeGreaterThan(0); // the event loop ran while the ask computed
     });
 
+    it('returns at most askLimit(asked) points, the limit a fresh optimizer gives (when it has one)', async (context) => {
+      const { optimizer, fixture, batch } = await setup();
+      if (!optimizer.askLimit) context.skip();
+      const fresh = (await setup()).optimizer;
+      let asked = 0;
+      for (let round = 0; round < 4; round++) {
+        const limit = optimizer.askLimit!(asked);
+        expect(limit, `after ${asked} trials`).toBeGreaterThanOrEqual(1);
+        expect(fresh.askLimit?.(asked), `a fresh optimizer, after ${asked} trials`).toBe(limit);
+        const points = await askPoints(optimizer, batch);
+        expect(points.length, `after ${asked} trials`).toBeLessThanOrEqual(limit);
+        optimizer.tell(trialsFor(fixture, points, asked));
+        asked += points.length;
+      }
+    });
+
     it('resumes exactly when a fresh optimizer is told the same trials', async (context) => {
       const fixture = await makeFixture();
       if (fixture.resumable === false) context.skip();
