@@ -37,7 +37,7 @@ describe('polaris train and predict', () => {
     expect(r.stdout).toMatch(/pretraining validation error \(MAE of ln\): cycles [\d.]+ \(×[\d.]+\), energy [\d.]+/);
     expect(r.stdout).toMatch(/Starlight: 30 high-fidelity layer samples \(analytical\)/);
     expect(r.stdout).toContain('"epochs":3');
-    expect(r.stdout).toMatch(/calibration on held-out layers: (\d+ rows of \d+ layers; cycles: mean .*, σ × [\d.]+; energy: .*ln EDP coverage ±1σ [\d.]+, ±2σ [\d.]+|none \(too few layers)/);
+    expect(r.stdout).toMatch(/calibration on held-out layers: (\d+ rows of \d+ layers; cycles: mean .*, (σ × [\d.]+|σ = √\(\([\d.]+ σ_GP\)² \+ [\d.]+²\)); energy: .*ln EDP coverage ±1σ [\d.]+, ±2σ [\d.]+|none \(too few layers)/);
     for (const file of ['starlight.json', 'starlight.bin', 'low/starlight-low.json', 'low/starlight-low.bin']) {
       expect(existsSync(join(model, file)), file).toBe(true);
     }

@@ -185,7 +185,12 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
 /** One line on a Starlight model's calibration (see @polaris/starlight's calibration.ts). */
 function calibrationLine(c: import('@polaris/starlight').StarlightMetadata['calibration']): string {
   if (!c) return 'none (too few layers to hold some out; σ is the GP\'s own)';
-  const target = (t: { meanShrinkage: number; sigmaScale: number }) => `mean ${t.meanShrinkage === 0 ? 'the analytical prior' : `prior + ${t.meanShrinkage} × residual`}, σ × ${t.sigmaScale.toFixed(2)}`;
+  // σ_GP is the GP's σ; the floor (natural-log units) is printed only when there is one.
+  const sigma = (t: { sigmaScale: number; sigmaFloor?: number }) => (t.sigmaFloor
+    ? `σ = √((${t.sigmaScale.toFixed(2)} σ_GP)² + ${t.sigmaFloor.toFixed(2)}²)`
+    : `σ × ${t.sigmaScale.toFixed(2)}`);
+  const target = (t: { meanShrinkage: number; sigmaScale: number; sigmaFloor?: number }) =>
+    `mean ${t.meanShrinkage === 0 ? 'the analytical prior' : `prior + ${t.meanShrinkage} × residual`}, ${sigma(t)}`;
   return `${c.heldOutRows} rows of ${c.heldOutGroups} layers; cycles: ${target(c.cycles)}; energy: ${target(c.energy)}; `
     + `ln EDP coverage ±1σ ${c.edpCoverage[0].toFixed(2)}, ±2σ ${c.edpCoverage[1].toFixed(2)} (a calibrated Gaussian: 0.68, 0.95)`;
 }
