@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const query = selectRows(lowTable, queryRows);
 
   const rows: {
-    n: number; transferS: number; perSecond: number; sigma64PerSecond: number; exactSigmaPerSecond: number; inducing128Sigma64PerSecond: number;
+    n: number; transferS: number; perSecond: number; exactSigmaPerSecond: number; previousDefaultPerSecond: number; leanestPerSecond: number;
     update10Ms: number; update10EncoderMs: number; pooledPerSecond: number; perCpuSecond: number;
   }[] = [];
   /** Median ms of `Starlight.update` with the model's n rows plus 10 more (the model is unchanged by an update). */
@@ -115,19 +115,20 @@ async function main(): Promise<void> {
     const exact = model.withVarianceRows(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
     const exactSigmaPerSecond = rate(exact);
     exact.dispose();
-    const coarse = model.withVarianceRows(64);
-    const sigma64PerSecond = rate(coarse);
-    coarse.dispose();
-    const lean = model.withVarianceRows(64, 128);
-    const inducing128Sigma64PerSecond = rate(lean);
+    // The defaults before 2026-12-03 (mean from 256 inducing rows, σ from 256) and a leaner setting (64 / 32).
+    const previous = model.withVarianceRows(256, 256);
+    const previousDefaultPerSecond = rate(previous);
+    previous.dispose();
+    const lean = model.withVarianceRows(32, 64);
+    const leanestPerSecond = rate(lean);
     lean.dispose();
     // The first update after a transfer is a GP-only one (default fineTuneEvery); fineTuneEvery 1 forces an encoder turn.
     const update10Ms = await updateMs(model, order, subset.rows, 5);
     const update10EncoderMs = await updateMs(model, order, subset.rows, 1);
     const pooledPerSecond = await pooledRate(model);
-    rows.push({ n: subset.rows, transferS: transferMs / 1000, perSecond, sigma64PerSecond, exactSigmaPerSecond, inducing128Sigma64PerSecond, update10Ms, update10EncoderMs, pooledPerSecond, perCpuSecond });
+    rows.push({ n: subset.rows, transferS: transferMs / 1000, perSecond, exactSigmaPerSecond, previousDefaultPerSecond, leanestPerSecond, update10Ms, update10EncoderMs, pooledPerSecond, perCpuSecond });
     const fmt = (v: number) => Math.round(v).toLocaleString('en');
-    console.log(`n=${subset.rows}: transfer ${(transferMs / 1000).toFixed(1)} s; predictions/s (batch ${batch}, median of ${repeats}): ${fmt(perSecond)} with the mean from ≤${model.metadata.inducingRows ?? 'all'} and σ from ≤${model.metadata.varianceRows ?? 'all'} rows (${fmt(perCpuSecond)} per CPU-second), ${fmt(sigma64PerSecond)} from ≤64 rows, ${fmt(exactSigmaPerSecond)} exact mean and σ, ${fmt(inducing128Sigma64PerSecond)} mean from 128 inducing rows and σ from 64, ${fmt(pooledPerSecond)} default on ${workers} worker threads; update +10 rows ${fmt(update10Ms)} ms (GP only), ${fmt(update10EncoderMs)} ms (with encoder fine-tuning)`);
+    console.log(`n=${subset.rows}: transfer ${(transferMs / 1000).toFixed(1)} s; predictions/s (batch ${batch}, median of ${repeats}): ${fmt(perSecond)} with the mean from ≤${model.metadata.inducingRows ?? 'all'} and σ from ≤${model.metadata.varianceRows ?? 'all'} rows (${fmt(perCpuSecond)} per CPU-second), ${fmt(exactSigmaPerSecond)} exact mean and σ, ${fmt(previousDefaultPerSecond)} mean and σ from 256 rows (the previous default), ${fmt(leanestPerSecond)} mean from 64 inducing rows and σ from 32, ${fmt(pooledPerSecond)} default on ${workers} worker threads; update +10 rows ${fmt(update10Ms)} ms (GP only), ${fmt(update10EncoderMs)} ms (with encoder fine-tuning)`);
     model.dispose();
   }
 

@@ -162,6 +162,6 @@ export class LatentGp {
 }
 
 /** Training rows behind σ by default: exact σ up to this many rows, and the m·s² cost bound above it. */
-export const DEFAULT_VARIANCE_ROWS = 256;
+export const DEFAULT_VARIANCE_ROWS = 64;
 
 export { pivotedCholeskyOrder, pivotedCholeskyRows } from './sparse-gp.js';

@@ -379,7 +379,7 @@ export class Starlight {
 }
 
 /** Training rows behind the mean by default: exact up to this many, subset of regressors above. */
-export const DEFAULT_INDUCING_ROWS = 256;
+export const DEFAULT_INDUCING_ROWS = 128;
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
