@@ -72,7 +72,8 @@ describe('DosaPredictor', () => {
     residual.dispose();
     residualLog.dispose();
     dnn.dispose();
-  });
+    // Three fits: ~3 s idle, over 5 s (vitest's default) on a loaded 2-core machine.
+  }, 60_000);
 
   it('is deterministic for a seed (initialisation, shuffle and dropout are seeded)', async () => {
     const a = DosaPredictor.create({ variant: 'residual', ...tiny, epochs: 5 });
