@@ -41,6 +41,13 @@ const timeMs = (f: () => void) => {
   f();
   return performance.now() - t;
 };
+/** CPU time of this process (user + system), ms: what a loaded machine changes least. */
+const cpuTimeMs = (f: () => void) => {
+  const before = process.cpuUsage();
+  f();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+};
 
 async function main(): Promise<void> {
   const backend = await ensureBackend();
@@ -73,19 +80,10 @@ async function main(): Promise<void> {
     }
     return median(times);
   };
-  const rate = (model: Starlight) => {
+  /** Predictions per second of `clock` time (wall by default, {@link cpuTimeMs} for CPU-seconds). */
+  const rate = (model: Starlight, clock = timeMs) => {
     model.predict(query.features, query.rows); // warm-up
-    const ms = median(Array.from({ length: repeats }, () => timeMs(() => model.predict(query.features, query.rows))));
-    return (batch / ms) * 1000;
-  };
-  /** Predictions per CPU-second of this process (user + system): what a loaded machine changes least. */
-  const cpuRate = (model: Starlight) => {
-    const ms = median(Array.from({ length: repeats }, () => {
-      const before = process.cpuUsage();
-      model.predict(query.features, query.rows);
-      const used = process.cpuUsage(before);
-      return (used.user + used.system) / 1000;
-    }));
+    const ms = median(Array.from({ length: repeats }, () => clock(() => model.predict(query.features, query.rows))));
     return (batch / ms) * 1000;
   };
   /** The same batch on a pool of `workers` threads (each loads the model saved to a temporary directory). */
@@ -111,7 +109,7 @@ async function main(): Promise<void> {
     const model = await Starlight.transfer(low, subset, { seed: 1 });
     const transferMs = performance.now() - t;
     const perSecond = rate(model);
-    const perCpuSecond = cpuRate(model);
+    const perCpuSecond = rate(model, cpuTimeMs);
     const exact = model.withVarianceRows(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
     const exactSigmaPerSecond = rate(exact);
     exact.dispose();

@@ -19,8 +19,6 @@ export interface StarlightPredictionPoolOptions {
   readonly workers?: number;
   /** Batches below this many rows per thread are not split further (default 2,048). */
   readonly minRowsPerTask?: number;
-  /** The worker entry module (default `starlight-prediction-worker.mjs`); tests replace it. */
-  readonly workerFile?: string;
 }
 
 const WORKER_FILE = new URL('./starlight-prediction-worker.mjs', import.meta.url).href;
@@ -40,7 +38,7 @@ export class StarlightPredictionPool {
     this.minRowsPerTask = minRowsPerTask ?? 2048;
     const workerData: PredictionWorkerData = { dir };
     this.pool = new Piscina({
-      filename: options.workerFile ?? WORKER_FILE, minThreads: 0, maxThreads: this.workers, idleTimeout: IDLE_TIMEOUT_MS, workerData,
+      filename: WORKER_FILE, minThreads: 0, maxThreads: this.workers, idleTimeout: IDLE_TIMEOUT_MS, workerData,
       execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
     });
     this.pool.on('error', (error: unknown) => {

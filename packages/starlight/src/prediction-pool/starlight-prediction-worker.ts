@@ -6,6 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { Starlight } from '../dkl/starlight.js';
+import type { LogTargets } from '../model/layer-table.js';
 import { packPrediction } from './packed-prediction.js';
 
 /** What a worker thread is started with. */
@@ -18,7 +19,7 @@ export interface PredictionWorkerData {
 export interface PredictionTask {
   readonly features: Float32Array;
   readonly rows: number;
-  readonly prior?: { readonly logCycles: Float64Array; readonly logEnergy: Float64Array };
+  readonly prior?: LogTargets;
 }
 
 /** Loaded on the first task, so a missing or corrupt model rejects that task with the loader's message. */
